@@ -1,0 +1,130 @@
+/**
+ * The wadm manifest of one task, built as data. It is turned into YAML only by the `yaml` library, so
+ * no user string can change its structure.
+ */
+import type { PlannedTask } from '../model/plan.js';
+import type { Task, Workflow } from '../model/workflow.js';
+import type { ProviderKind } from '../templates/catalog.js';
+
+export const HOST_TYPE_LABEL = 'host-type';
+/** Name of the component inside each app; the app name already makes it unique in the lattice. */
+const TASK = 'task';
+
+type Obj = Record<string, unknown>;
+
+export function buildManifest(wf: Workflow, task: Task, plan: PlannedTask): Obj {
+  const app = plan.app;
+  const id = (part: string) => `${app}-${part}`;
+  const componentTraits: Obj[] = [
+    { type: 'spreadscaler', properties: { instances: task.instances, spread: spreads(task.targets) } },
+  ];
+  const components: Obj[] = [];
+  for (const kind of plan.providers) {
+    const p = provider(kind, wf, task, app);
+    if (p.componentLink) componentTraits.push({ type: 'link', properties: p.componentLink });
+    components.push({
+      name: p.name,
+      type: 'capability',
+      properties: { image: wf.providers[kind], id: id(p.name) },
+      traits: [
+        // A provider runs on every host the task may run on; the component instances are spread.
+        { type: 'daemonscaler', properties: { instances: 1, spread: spreads(task.targets) } },
+        ...(p.providerLink ? [{ type: 'link', properties: p.providerLink }] : []),
+      ],
+    });
+  }
+  const taskProps: Obj = { image: plan.image, id: id(TASK) };
+  if (Object.keys(task.config).length) {
+    taskProps.config = [{ name: id('config'), properties: sortedRecord(task.config) }];
+  }
+  components.unshift({ name: TASK, type: 'component', properties: taskProps, traits: componentTraits });
+  return {
+    apiVersion: 'core.oam.dev/v1beta1',
+    kind: 'Application',
+    metadata: {
+      name: app,
+      annotations: {
+        version: plan.version,
+        description: task.name,
+        'pelato.dev/project': wf.project_name,
+        'pelato.dev/task-type': task.type,
+        'pelato.dev/content-hash': plan.content_hash,
+      },
+    },
+    spec: { components },
+  };
+}
+
+/** One spread per target, weights summing to 100 (the remainder goes to the first targets). */
+export function spreads(targets: string[]): Obj[] {
+  const base = Math.floor(100 / targets.length);
+  let rest = 100 - base * targets.length;
+  return targets.map((t) => {
+    const weight = base + (rest > 0 ? 1 : 0);
+    if (rest > 0) rest--;
+    return { name: t, requirements: { [HOST_TYPE_LABEL]: t }, weight };
+  });
+}
+
+interface ProviderParts {
+  name: string;
+  componentLink?: Obj;
+  providerLink?: Obj;
+}
+
+function provider(kind: ProviderKind, wf: Workflow, task: Task, app: string): ProviderParts {
+  switch (kind) {
+    case 'messaging': {
+      const parts: ProviderParts = {
+        name: 'messaging',
+        componentLink: { namespace: 'wasmcloud', package: 'messaging', interfaces: ['consumer'], target: { name: 'messaging' } },
+      };
+      if (task.source_topic) {
+        parts.providerLink = {
+          namespace: 'wasmcloud',
+          package: 'messaging',
+          interfaces: ['handler'],
+          target: { name: TASK },
+          source: { config: [{ name: `${app}-subscription`, properties: { subscriptions: subscription(task, app) } }] },
+        };
+      }
+      return parts;
+    }
+    case 'http':
+      return {
+        name: 'httpserver',
+        providerLink: {
+          namespace: 'wasi',
+          package: 'http',
+          interfaces: ['incoming-handler'],
+          target: { name: TASK },
+          source: { config: [{ name: `${app}-http`, properties: { address: task.http!.address } }] },
+        },
+      };
+    case 'postgres':
+      return {
+        name: 'postgres',
+        componentLink: {
+          namespace: 'wasmcloud',
+          package: 'postgres',
+          interfaces: ['query'],
+          // The connection settings (with the password) live in a named config the operator creates; the
+          // manifest only refers to it, so no credential is ever part of a generated file.
+          target: { name: 'postgres', config: [{ name: task.database!.connection_config }] },
+        },
+      };
+  }
+}
+
+/**
+ * The messaging provider runs on every matching host (daemonscaler), so more than one instance can
+ * receive the topic as soon as there is more than one host or instance. A queue subscription named after
+ * the app makes each message go to exactly one of them; other apps on the same topic still get their copy.
+ */
+export function subscription(task: Task, app: string): string {
+  return `${task.source_topic}|${app}`;
+}
+
+function sortedRecord(r: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

@@ -1,0 +1,105 @@
+/**
+ * Renders one task's project: the shared Go files, the template's own files, the vendored WIT and the
+ * user's task file. Returns the files in memory (path → bytes) so the caller can hash and write them.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import nunjucks from 'nunjucks';
+import type { Task } from '../model/workflow.js';
+import { templatesRoot, type TemplateSpec } from '../templates/catalog.js';
+import { goString, sqlIdentifier, tomlString } from './literals.js';
+
+export type FileTree = Map<string, Buffer>;
+
+const SHARED_GO = '_go';
+const WIT_DEPS = path.join('_wit', 'deps');
+const META_FILE = 'template.yaml';
+
+let env: nunjucks.Environment | undefined;
+function environment(): nunjucks.Environment {
+  // autoescape is HTML escaping, useless for Go; safety comes from the context holding only literals.
+  env ??= new nunjucks.Environment(new nunjucks.FileSystemLoader(templatesRoot(), { noCache: false }), {
+    autoescape: false,
+    throwOnUndefined: true,
+    trimBlocks: true,
+    lstripBlocks: true,
+  });
+  return env;
+}
+
+/**
+ * What templates may see. User values appear only as ready-made literals (`lit.*`), never raw, so a
+ * template cannot forget to escape one; `has.*` are booleans that pick code paths.
+ */
+export function templateContext(task: Task, spec: TemplateSpec) {
+  const db = task.database;
+  const insert = db
+    ? `INSERT INTO ${sqlIdentifier(db.table)} (${db.columns.map(sqlIdentifier).join(', ')}) VALUES (${db.columns.map((_, i) => `$${i + 1}`).join(', ')})`
+    : '';
+  return {
+    world: spec.world,
+    witPackage: spec.witPackage,
+    lit: {
+      dest_topic: goString(task.dest_topic ?? ''),
+      source_topic: goString(task.source_topic ?? ''),
+      http_path: goString(task.http?.path ?? '/'),
+      insert_sql: goString(insert),
+      columns: db ? db.columns.map(goString) : [],
+      toml_name: tomlString(task.component_name),
+      toml_version: tomlString(task.version),
+    },
+    has: {
+      dest: task.dest_topic !== undefined,
+      source: task.source_topic !== undefined,
+      columns: db?.columns.length ?? 0,
+    },
+  };
+}
+
+export function renderProject(task: Task, spec: TemplateSpec, taskSource: Buffer): FileTree {
+  const root = templatesRoot();
+  const ctx = templateContext(task, spec);
+  const files: FileTree = new Map();
+  const addDir = (dir: string, skip: (rel: string) => boolean) => {
+    for (const rel of listFiles(path.join(root, dir))) {
+      if (skip(rel)) continue;
+      const src = path.join(dir, rel);
+      if (rel.endsWith('.njk')) files.set(rel.slice(0, -4), Buffer.from(environment().render(src, ctx)));
+      else files.set(rel, readFileSync(path.join(root, src)));
+    }
+  };
+  addDir(SHARED_GO, () => false);
+  addDir(spec.type, (rel) => rel === META_FILE);
+  for (const dep of spec.witDeps) {
+    for (const rel of listFiles(path.join(root, WIT_DEPS, dep))) {
+      files.set(path.posix.join('wit', 'deps', dep, rel), readFileSync(path.join(root, WIT_DEPS, dep, rel)));
+    }
+  }
+  files.set(taskFileName(task.code, files), withLineDirective(task.code, taskSource));
+  return files;
+}
+
+/** The task file keeps its name unless a template file already has it. */
+function taskFileName(code: string, files: FileTree): string {
+  const base = path.posix.basename(code);
+  return files.has(base) ? `task_${base}` : base;
+}
+
+/** `//line` makes Go compiler errors point at tasks/<file> rather than the copy in gen/. */
+function withLineDirective(code: string, source: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(`//line tasks/${code}:1\n`), source]);
+}
+
+/** Files below `dir`, relative, with forward slashes, sorted (so output order never depends on the disk). */
+export function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (sub: string) => {
+    for (const e of readdirSync(path.join(dir, sub), { withFileTypes: true })) {
+      const rel = sub ? `${sub}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(rel);
+      else if (e.isFile()) out.push(rel);
+    }
+  };
+  walk('');
+  return out.sort();
+}

@@ -1,0 +1,87 @@
+/**
+ * Checks on a task's `code:` file: where it may live (inside tasks/, no escapes through `..` or links)
+ * and what it must contain (the entry point the template calls).
+ */
+import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Problem } from './rules.js';
+
+/** Extensions a task file may have, by language. Only Go is generated today. */
+export const TASK_EXTENSIONS: Record<string, string> = { '.go': 'go' };
+
+const MAX_TASK_BYTES = 1024 * 1024;
+
+export interface ResolvedTaskFile {
+  /** Normalized path relative to tasks/ with forward slashes. */
+  rel: string;
+  abs: string;
+  language: string;
+  source: string;
+}
+
+/** Resolves `code` against `tasksDir`, refusing anything that could read outside it. */
+export function resolveTaskFile(tasksDir: string, code: string): ResolvedTaskFile | Problem {
+  if (code.trim() === '') return { message: 'code is empty', hint: 'name a file inside tasks/, e.g. convert.go' };
+  if (path.isAbsolute(code) || /^[A-Za-z]:/.test(code)) return { message: `code "${code}" is an absolute path`, hint: 'give a path relative to tasks/' };
+  if (code.includes('\\')) return { message: `code "${code}" contains a backslash`, hint: 'use "/" between folders' };
+  if (code.split('/').some((seg) => seg === '..')) return { message: `code "${code}" leaves the tasks/ folder ("..")`, hint: 'task files must live inside tasks/' };
+  if (code.includes('\0')) return { message: 'code contains a NUL character' };
+  const ext = path.extname(code).toLowerCase();
+  const language = TASK_EXTENSIONS[ext];
+  if (!language) {
+    return { message: `code "${code}" has an unsupported extension "${ext || '(none)'}"`, hint: `supported: ${Object.keys(TASK_EXTENSIONS).join(', ')}` };
+  }
+  const rel = path.posix.normalize(code).replace(/^\.\//, '');
+  const abs = path.join(tasksDir, rel);
+  let real: string;
+  let realTasks: string;
+  try {
+    realTasks = realpathSync(tasksDir);
+  } catch {
+    return { message: `the tasks/ folder does not exist next to workflow.yaml`, hint: 'create tasks/ and put the task files there' };
+  }
+  try {
+    lstatSync(abs);
+    real = realpathSync(abs);
+  } catch {
+    return { message: `code file "tasks/${rel}" does not exist` };
+  }
+  if (real !== realTasks && !real.startsWith(realTasks + path.sep)) {
+    return { message: `code "${code}" is a link that leads outside tasks/`, hint: 'copy the file into tasks/ instead of linking to it' };
+  }
+  const st = statSync(real);
+  if (!st.isFile()) return { message: `code "tasks/${rel}" is not a regular file` };
+  if (st.size > MAX_TASK_BYTES) return { message: `code "tasks/${rel}" is larger than 1 MiB` };
+  const source = readFileSync(real, 'utf8');
+  return { rel, abs: real, language, source };
+}
+
+/** Go source with comments, strings and runes blanked out (newlines kept), so regexes see only code. */
+export function stripGo(src: string): string {
+  return src.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\/|`[^`]*`|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g, (m) => m.replace(/[^\n]/g, ' '));
+}
+
+/** What the Go templates rely on: `package main` and `func exec_task(arg string) string`, and no `main`. */
+export function checkGoTask(source: string, file: string): Problem[] {
+  const code = stripGo(source);
+  const at = (index: number | undefined) => {
+    if (index === undefined) return { file, line: 1, col: 1 };
+    const before = code.slice(0, index);
+    return { file, line: before.split('\n').length, col: index - before.lastIndexOf('\n') };
+  };
+  const problems: Problem[] = [];
+  const pkg = /^\s*package\s+([A-Za-z_]\w*)/m.exec(code);
+  if (!pkg) problems.push({ message: 'task file has no package clause', hint: 'start it with "package main"', at: at(undefined) });
+  else if (pkg[1] !== 'main') problems.push({ message: `task file is in package "${pkg[1]}"`, hint: 'use "package main": the template\'s main.go shares the package', at: at(pkg.index + pkg[0].indexOf('package')) });
+  if (!/^func\s+exec_task\s*\(\s*(?:[A-Za-z_]\w*\s+)?string\s*\)\s*(?:string|\(\s*(?:[A-Za-z_]\w*\s+)?string\s*\))\s*\{/m.test(code)) {
+    const other = /^func\s+exec_task\s*\(([^)]*)\)\s*([^{]*)\{/m.exec(code);
+    problems.push(
+      other
+        ? { message: `exec_task has the signature (${other[1]!.trim()}) ${other[2]!.trim()}`, hint: 'it must be func exec_task(arg string) string', at: at(other.index) }
+        : { message: 'task file does not define func exec_task(arg string) string', hint: 'the template calls exec_task with each message body', at: at(undefined) },
+    );
+  }
+  const main = /^func\s+main\s*\(/m.exec(code);
+  if (main) problems.push({ message: 'task file defines func main', hint: 'remove it: the template provides main', at: at(main.index) });
+  return problems;
+}

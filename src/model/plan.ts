@@ -1,0 +1,48 @@
+/**
+ * The plan: what generation decided for each task, written to `gen/plan.json` so that build and deploy
+ * can run as separate steps (other jobs, other machines) without reading workflow.yaml again.
+ */
+import type { ProviderKind } from '../templates/catalog.js';
+
+export const PLAN_FILE = 'plan.json';
+export const PLAN_SCHEMA_VERSION = 1;
+
+export interface PlannedTask {
+  /** Display name from workflow.yaml. */
+  name: string;
+  type: string;
+  /** wadm application name (= component_name). */
+  app: string;
+  component_name: string;
+  version: string;
+  /** Image reference to push to and deploy, `registry/component_name:version`. */
+  image: string;
+  targets: string[];
+  instances: number;
+  source_topic?: string;
+  dest_topic?: string;
+  /** Language of the task file (`go`). */
+  language: string;
+  /** Task file relative to the project's tasks/ folder. */
+  code: string;
+  /** Project folder relative to gen/. */
+  dir: string;
+  /** wadm manifest relative to gen/. */
+  manifest: string;
+  wit_package: string;
+  world: string;
+  /** Interfaces the built component must export. */
+  exports: string[];
+  providers: ProviderKind[];
+  template_revision: number;
+  /** sha256 of everything that goes into the component (template revision, task code, rendered project). */
+  content_hash: string;
+}
+
+export interface Plan {
+  schema: number;
+  project_name: string;
+  registry: string;
+  lattice: string;
+  tasks: PlannedTask[];
+}

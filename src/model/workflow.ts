@@ -1,0 +1,67 @@
+/**
+ * The normalized, validated model of a user's workflow.yaml. Every later stage starts from this:
+ * values here are already checked, defaults filled in, and each carries the source position it came
+ * from so that later stages can still point the user at the right line.
+ */
+
+/** A place in a source file, 1-based, for messages of the form `file:line:col`. */
+export interface SourcePos {
+  file: string;
+  line: number;
+  col: number;
+}
+
+export interface HttpSettings {
+  /** Request path the component answers (others get 404). */
+  path: string;
+  /** `IP:PORT` the http-server provider listens on. */
+  address: string;
+}
+
+export interface DatabaseSettings {
+  table: string;
+  /** One column: the whole result goes there. Several: the result must be a JSON object, one field per column. */
+  columns: string[];
+  /** Name of a wadm/wasmCloud named config that holds the POSTGRES_* connection settings. */
+  connection_config: string;
+}
+
+export interface Task {
+  /** Display name; free text; becomes the app description. */
+  name: string;
+  type: string;
+  /** Path of the task file relative to `tasks/` (normalized, forward slashes). */
+  code: string;
+  /** Absolute path of the task file on disk. */
+  codePath: string;
+  targets: string[];
+  source_topic?: string;
+  dest_topic?: string;
+  component_name: string;
+  version: string;
+  instances: number;
+  config: Record<string, string>;
+  http?: HttpSettings;
+  database?: DatabaseSettings;
+  /** Where the task's entry starts in workflow.yaml. */
+  pos: SourcePos;
+}
+
+export interface ProviderImages {
+  messaging: string;
+  http: string;
+  postgres: string;
+}
+
+export interface Workflow {
+  project_name: string;
+  /** OCI registry (and optional namespace) that images are pushed to, e.g. `ghcr.io/acme/iot`. */
+  registry: string;
+  lattice: string;
+  providers: ProviderImages;
+  tasks: Task[];
+  /** Absolute path of the project directory (holds workflow.yaml and tasks/). */
+  dir: string;
+  /** Absolute path of workflow.yaml. */
+  file: string;
+}
