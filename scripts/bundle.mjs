@@ -1,10 +1,13 @@
 // Bundles each entry point with ncc into dist/<entry>/index.js (ES modules, dependencies inlined), so
-// the CLI and the actions run from a checkout with no npm install.
+// the CLI and the actions run from a checkout with no npm install. A failed bundle leaves dist/ as it was.
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 
 const entries = { cli: 'src/cli/index.ts' };
 for (const [name, src] of Object.entries(entries)) {
+  const tmp = `dist/.${name}.tmp`;
+  rmSync(tmp, { recursive: true, force: true });
+  execFileSync('npx', ['ncc', 'build', src, '-o', tmp, '--target', 'es2022', '--no-source-map-register', '--license', 'licenses.txt', '-q'], { stdio: 'inherit' });
   rmSync(`dist/${name}`, { recursive: true, force: true });
-  execFileSync('npx', ['ncc', 'build', src, '-o', `dist/${name}`, '--target', 'es2022', '--no-source-map-register', '--license', 'licenses.txt', '-q'], { stdio: 'inherit' });
+  renameSync(tmp, `dist/${name}`);
 }

@@ -64,6 +64,7 @@ const cases: Case[] = [
   { name: 'exec_task with a wrong signature', yaml: wf(task({})), files: { 'tasks/upper.go': 'package main\n\n// doc\nfunc exec_task(arg []byte) []byte { return arg }\n' }, expect: [['tasks/upper.go', 4, 'signature (arg []byte) []byte']] },
   { name: 'exec_task only in a comment', yaml: wf(task({})), files: { 'tasks/upper.go': 'package main\n\n/*\nfunc exec_task(arg string) string { return arg }\n*/\n' }, expect: [['tasks/upper.go', 1, 'does not define func exec_task']] },
   { name: 'task file defines main', yaml: wf(task({})), files: { 'tasks/upper.go': GOOD_TASK + '\nfunc main() {}\n' }, expect: [['tasks/upper.go', 9, 'defines func main']] },
+  { name: 'task file uses a reserved name', yaml: wf(task({})), files: { 'tasks/upper.go': GOOD_TASK + '\nfunc pelatoRun() {}\n' }, expect: [['tasks/upper.go', 9, 'reserved']] },
   { name: 'component_name with spaces and capitals', yaml: wf(task({ component_name: 'My Component' })), expect: [['w', 9, 'e.g. "my_component"']] },
   { name: 'component_name with a dot', yaml: wf(task({ component_name: 'a.b' })), expect: [['w', 9, 'not a valid OCI repository and wadm app name']] },
   { name: 'duplicate component_name', yaml: wf(task({}), task({ name: 'Other' })), expect: [['w', 11, 'already used by task "Upper" (line 3)']] },

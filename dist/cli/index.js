@@ -6447,6 +6447,7 @@ function parseSpec(type, dir, text) {
         providers: raw.providers ?? [],
         fields: { source_topic: rule('source_topic'), dest_topic: rule('dest_topic'), http: rule('http'), database: rule('database') },
         witDeps: raw.wit_deps ?? [],
+        includes: raw.includes ?? ['_go'],
         dir,
     };
 }
@@ -6512,10 +6513,11 @@ function spreads(targets) {
 function provider(kind, wf, task, app) {
     switch (kind) {
         case 'messaging': {
-            const parts = {
-                name: 'messaging',
-                componentLink: { namespace: 'wasmcloud', package: 'messaging', interfaces: ['consumer'], target: { name: 'messaging' } },
-            };
+            const parts = { name: 'messaging' };
+            // Only tasks that publish import wasmcloud:messaging/consumer.
+            if (task.dest_topic) {
+                parts.componentLink = { namespace: 'wasmcloud', package: 'messaging', interfaces: ['consumer'], target: { name: 'messaging' } };
+            }
             if (task.source_topic) {
                 parts.providerLink = {
                     namespace: 'wasmcloud',
@@ -6619,7 +6621,6 @@ function sqlIdentifier(name) {
 
 
 
-const SHARED_GO = '_go';
 const WIT_DEPS = external_node_path_default().join('_wit', 'deps');
 const META_FILE = 'template.yaml';
 let env;
@@ -6650,7 +6651,7 @@ function templateContext(task, spec) {
             source_topic: goString(task.source_topic ?? ''),
             http_path: goString(task.http?.path ?? '/'),
             insert_sql: goString(insert),
-            columns: db ? db.columns.map(goString) : [],
+            columns: `[]string{${(db?.columns ?? []).map(goString).join(', ')}}`,
             toml_name: tomlString(task.component_name),
             toml_version: tomlString(task.version),
         },
@@ -6676,7 +6677,8 @@ function renderProject(task, spec, taskSource) {
                 files.set(rel, (0,external_node_fs_namespaceObject.readFileSync)(external_node_path_default().join(root, src)));
         }
     };
-    addDir(SHARED_GO, () => false);
+    for (const shared of spec.includes)
+        addDir(shared, () => false);
     addDir(spec.type, (rel) => rel === META_FILE);
     for (const dep of spec.witDeps) {
         for (const rel of listFiles(external_node_path_default().join(root, WIT_DEPS, dep))) {
@@ -7063,6 +7065,9 @@ function checkGoTask(source, file) {
     const main = /^func\s+main\s*\(/m.exec(code);
     if (main)
         problems.push({ message: 'task file defines func main', hint: 'remove it: the template provides main', at: at(main.index) });
+    const reserved = /^(?:func|var|const|type)\s+(task_config|pelato\w*)\b/m.exec(code);
+    if (reserved)
+        problems.push({ message: `task file declares "${reserved[1]}", a name the template uses`, hint: 'rename it: task_config and names starting with "pelato" are reserved', at: at(reserved.index) });
     return problems;
 }
 
@@ -7127,9 +7132,13 @@ class WorkflowReader {
     }
     read() {
         const doc = (0,dist.parseDocument)(this.text, { lineCounter: this.lc, prettyErrors: false, uniqueKeys: true });
-        for (const e of doc.errors) {
-            const p = e.linePos?.[0] ?? { line: 1, col: 1 };
-            this.diags.push({ file: this.displayFile, line: p.line, col: p.col, message: `YAML syntax: ${firstLine(e.message)}`, hint: yamlHint(e.code) });
+        // One syntax error usually causes a cascade of follow-up errors that point at the wrong places;
+        // the first one is the one to fix.
+        const first = doc.errors[0];
+        if (first) {
+            const p = this.lc.linePos(first.pos[0]);
+            const more = doc.errors.length > 1 ? ` (${doc.errors.length - 1} more may follow from it)` : '';
+            this.diags.push({ file: this.displayFile, line: p.line, col: p.col, message: `YAML syntax: ${firstLine(first.message)}${more}`, hint: yamlHint(first.code) });
         }
         if (this.diags.length)
             throw new diagnostics/* UserInputError */.m2(this.diags);
@@ -7211,6 +7220,10 @@ class WorkflowReader {
         if (typeof node.value !== 'string') {
             const src = this.source(node);
             this.report(node, `${what} must be a string, got ${typeof node.value} ${src}`, `quote it: ${key}: "${src}"`);
+            return undefined;
+        }
+        if (!node.value.isWellFormed()) {
+            this.report(node, `${what} contains an unpaired surrogate (invalid Unicode)`);
             return undefined;
         }
         return node.value;

@@ -75,10 +75,11 @@ interface ProviderParts {
 function provider(kind: ProviderKind, wf: Workflow, task: Task, app: string): ProviderParts {
   switch (kind) {
     case 'messaging': {
-      const parts: ProviderParts = {
-        name: 'messaging',
-        componentLink: { namespace: 'wasmcloud', package: 'messaging', interfaces: ['consumer'], target: { name: 'messaging' } },
-      };
+      const parts: ProviderParts = { name: 'messaging' };
+      // Only tasks that publish import wasmcloud:messaging/consumer.
+      if (task.dest_topic) {
+        parts.componentLink = { namespace: 'wasmcloud', package: 'messaging', interfaces: ['consumer'], target: { name: 'messaging' } };
+      }
       if (task.source_topic) {
         parts.providerLink = {
           namespace: 'wasmcloud',

@@ -11,7 +11,6 @@ import { goString, sqlIdentifier, tomlString } from './literals.js';
 
 export type FileTree = Map<string, Buffer>;
 
-const SHARED_GO = '_go';
 const WIT_DEPS = path.join('_wit', 'deps');
 const META_FILE = 'template.yaml';
 
@@ -44,7 +43,7 @@ export function templateContext(task: Task, spec: TemplateSpec) {
       source_topic: goString(task.source_topic ?? ''),
       http_path: goString(task.http?.path ?? '/'),
       insert_sql: goString(insert),
-      columns: db ? db.columns.map(goString) : [],
+      columns: `[]string{${(db?.columns ?? []).map(goString).join(', ')}}`,
       toml_name: tomlString(task.component_name),
       toml_version: tomlString(task.version),
     },
@@ -68,7 +67,7 @@ export function renderProject(task: Task, spec: TemplateSpec, taskSource: Buffer
       else files.set(rel, readFileSync(path.join(root, src)));
     }
   };
-  addDir(SHARED_GO, () => false);
+  for (const shared of spec.includes) addDir(shared, () => false);
   addDir(spec.type, (rel) => rel === META_FILE);
   for (const dep of spec.witDeps) {
     for (const rel of listFiles(path.join(root, WIT_DEPS, dep))) {

@@ -83,5 +83,7 @@ export function checkGoTask(source: string, file: string): Problem[] {
   }
   const main = /^func\s+main\s*\(/m.exec(code);
   if (main) problems.push({ message: 'task file defines func main', hint: 'remove it: the template provides main', at: at(main.index) });
+  const reserved = /^(?:func|var|const|type)\s+(task_config|pelato\w*)\b/m.exec(code);
+  if (reserved) problems.push({ message: `task file declares "${reserved[1]}", a name the template uses`, hint: 'rename it: task_config and names starting with "pelato" are reserved', at: at(reserved.index) });
   return problems;
 }

@@ -160,6 +160,10 @@ class WorkflowReader {
       this.report(node, `${what} must be a string, got ${typeof node.value} ${src}`, `quote it: ${key}: "${src}"`);
       return undefined;
     }
+    if (!node.value.isWellFormed()) {
+      this.report(node, `${what} contains an unpaired surrogate (invalid Unicode)`);
+      return undefined;
+    }
     return node.value;
   }
 

@@ -32,6 +32,8 @@ export interface TemplateSpec {
   };
   /** Folders under `templates/_wit/deps/` vendored into the project's `wit/deps/`. */
   witDeps: string[];
+  /** Shared folders of `templates/` (names starting with `_`) rendered into the project first. */
+  includes: string[];
   /** Absolute path of the template folder. */
   dir: string;
 }
@@ -82,6 +84,7 @@ function parseSpec(type: string, dir: string, text: string): TemplateSpec {
     providers: (raw.providers as ProviderKind[]) ?? [],
     fields: { source_topic: rule('source_topic'), dest_topic: rule('dest_topic'), http: rule('http'), database: rule('database') },
     witDeps: (raw.wit_deps as string[]) ?? [],
+    includes: (raw.includes as string[]) ?? ['_go'],
     dir,
   };
 }

@@ -1,11 +1,8 @@
 package main
 
-import "encoding/json"
-
-// Readings outside this range are measurement errors (a living room is neither below -73 °C nor above 77 °C).
-const (
-	minKelvin = 200.0
-	maxKelvin = 350.0
+import (
+	"encoding/json"
+	"strconv"
 )
 
 type kelvinReading struct {
@@ -13,14 +10,25 @@ type kelvinReading struct {
 	Kelvin float64 `json:"kelvin"`
 }
 
-// exec_task passes plausible readings through unchanged and drops the rest (an empty result publishes nothing).
+// exec_task passes plausible readings through unchanged and drops the rest (an empty result publishes
+// nothing). The range comes from the task's config (min_kelvin, max_kelvin in workflow.yaml), so it
+// can be changed by redeploying, without a rebuild.
 func exec_task(arg string) string {
 	var r kelvinReading
 	if err := json.Unmarshal([]byte(arg), &r); err != nil {
 		return ""
 	}
-	if r.Kelvin < minKelvin || r.Kelvin > maxKelvin {
+	if r.Kelvin < bound("min_kelvin", 200) || r.Kelvin > bound("max_kelvin", 350) {
 		return ""
 	}
 	return arg
+}
+
+func bound(key string, fallback float64) float64 {
+	if v, ok := task_config(key); ok {
+		if f, err := strconv.ParseFloat(v, 64); err == nil {
+			return f
+		}
+	}
+	return fallback
 }

@@ -1,0 +1,3 @@
+module wasip1fix
+
+go 1.24
