@@ -5,9 +5,8 @@ import path from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { VERSION } from '../../src/cli/version.js';
 import { listFiles } from '../../src/generate/render.js';
-import { cleanupProjects, GOOD_TASK, makeProject, tempDir, workflowWith } from '../helpers/project.js';
+import { cleanupProjects, GOOD_TASK, makeProject, tempDir, workflowWith, ROOT } from '../helpers/project.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const EXAMPLE = path.join(ROOT, 'examples', 'temperature');
 
 afterAll(cleanupProjects);

@@ -12,9 +12,8 @@ import { cpSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { generateToDisk } from '../../src/generate/generate.js';
 import { loadWorkflow } from '../../src/load/workflow.js';
-import { cleanupProjects, tempDir } from '../helpers/project.js';
+import { cleanupProjects, tempDir, ROOT } from '../helpers/project.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
 afterAll(cleanupProjects);
 

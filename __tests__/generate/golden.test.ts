@@ -12,8 +12,8 @@ import { listFiles } from '../../src/generate/render.js';
 import { wadmProblems } from '../../src/generate/wadmChecks.js';
 import { loadWorkflow } from '../../src/load/workflow.js';
 import { templatesRoot } from '../../src/templates/catalog.js';
+import { ROOT } from '../helpers/project.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const GOLDEN = path.join(ROOT, '__tests__', 'golden');
 const EXAMPLES = ['temperature', 'greenhouse'];
 
