@@ -6927,6 +6927,8 @@ function checkRegistry(v) {
         return { message: `registry "${v}" must not include a scheme`, hint: `write ${v.replace(/^[a-z]+:\/\//i, '')}` };
     if (REGISTRY.test(v))
         return undefined;
+    if (REGISTRY.test(v.toLowerCase()))
+        return { message: `registry "${v}" has capital letters`, hint: `OCI references are lowercase: ${v.toLowerCase()}` };
     return { message: `registry "${v}" is not a valid registry reference`, hint: 'e.g. ghcr.io/acme/iot or localhost:5000 (lowercase, no tag)' };
 }
 /** Config keys become keys of a wasmCloud named config; keep them to a portable alphabet. */
@@ -7024,7 +7026,10 @@ function resolveTaskFile(tasksDir, code) {
         real = (0,external_node_fs_namespaceObject.realpathSync)(abs);
     }
     catch {
-        return { message: `code file "tasks/${rel}" does not exist` };
+        const hint = rel.startsWith('tasks/') && (0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(tasksDir, rel.slice('tasks/'.length)))
+            ? `code is relative to tasks/: write "${rel.slice('tasks/'.length)}"`
+            : undefined;
+        return { message: `code file "tasks/${rel}" does not exist`, hint };
     }
     if (real !== realTasks && !real.startsWith(realTasks + (external_node_path_default()).sep)) {
         return { message: `code "${code}" is a link that leads outside tasks/`, hint: 'copy the file into tasks/ instead of linking to it' };
@@ -7056,7 +7061,7 @@ function checkGoTask(source, file) {
         problems.push({ message: 'task file has no package clause', hint: 'start it with "package main"', at: at(undefined) });
     else if (pkg[1] !== 'main')
         problems.push({ message: `task file is in package "${pkg[1]}"`, hint: 'use "package main": the template\'s main.go shares the package', at: at(pkg.index + pkg[0].indexOf('package')) });
-    if (!/^func\s+exec_task\s*\(\s*(?:[A-Za-z_]\w*\s+)?string\s*\)\s*(?:string|\(\s*(?:[A-Za-z_]\w*\s+)?string\s*\))\s*\{/m.test(code)) {
+    if (!/^func\s+exec_task\s*\(\s*(?:[A-Za-z_]\w*\s+)?string\s*,?\s*\)\s*(?:string|\(\s*(?:[A-Za-z_]\w*\s+)?string\s*\))\s*\{/m.test(code)) {
         const other = /^func\s+exec_task\s*\(([^)]*)\)\s*([^{]*)\{/m.exec(code);
         problems.push(other
             ? { message: `exec_task has the signature (${other[1].trim()}) ${other[2].trim()}`, hint: 'it must be func exec_task(arg string) string', at: at(other.index) }
@@ -7065,10 +7070,29 @@ function checkGoTask(source, file) {
     const main = /^func\s+main\s*\(/m.exec(code);
     if (main)
         problems.push({ message: 'task file defines func main', hint: 'remove it: the template provides main', at: at(main.index) });
+    // Only the standard library is available: the generated go.mod carries the template's modules alone.
+    for (const m of importPaths(source, code)) {
+        if (m.path.split('/')[0].includes('.')) {
+            problems.push({ message: `task file imports "${m.path}", a module outside the standard library`, hint: 'only the Go standard library can be used in task files for now', at: at(m.index) });
+        }
+    }
     const reserved = /^(?:func|var|const|type)\s+(task_config|pelato\w*)\b/m.exec(code);
     if (reserved)
         problems.push({ message: `task file declares "${reserved[1]}", a name the template uses`, hint: 'rename it: task_config and names starting with "pelato" are reserved', at: at(reserved.index) });
     return problems;
+}
+/** Import paths with their positions; `code` (comments blanked) tells where the import clauses are. */
+function importPaths(source, code) {
+    const out = [];
+    const clause = /^import\s*(\([^)]*\)|[^\n]*)/gm;
+    for (let m = clause.exec(code); m; m = clause.exec(code)) {
+        // Paths are string literals, blanked in `code`: read them from the same span of the original.
+        const span = source.slice(m.index, m.index + m[0].length);
+        const lit = /"((?:[^"\\\n]|\\.)*)"|`([^`]*)`/g;
+        for (let l = lit.exec(span); l; l = lit.exec(span))
+            out.push({ path: l[1] ?? l[2], index: m.index + l.index });
+    }
+    return out;
 }
 
 ;// CONCATENATED MODULE: ./src/load/workflow.ts
@@ -7098,6 +7122,8 @@ const TASK_KEYS = [
     'name', 'type', 'code', 'targets', 'target', 'source_topic', 'dest_topic', 'component_name', 'version',
     'instances', 'config', 'http', 'database',
 ];
+/** Two spellings of one field (the seed documents use both). */
+const FIELD_ALIASES = { target: 'targets', targets: 'target' };
 function loadWorkflow(dir, overrides = {}) {
     const projectDir = external_node_path_default().resolve(dir);
     const file = external_node_path_default().join(projectDir, WORKFLOW_FILE);
@@ -7123,6 +7149,7 @@ class WorkflowReader {
     lc = new dist.LineCounter();
     diags = [];
     catalog = loadCatalog();
+    doc;
     constructor(text, displayFile, projectDir, absFile, overrides) {
         this.text = text;
         this.displayFile = displayFile;
@@ -7131,7 +7158,9 @@ class WorkflowReader {
         this.overrides = overrides;
     }
     read() {
-        const doc = (0,dist.parseDocument)(this.text, { lineCounter: this.lc, prettyErrors: false, uniqueKeys: true });
+        // `merge` accepts `<<: *defaults`, which teams use to share fields between tasks.
+        const doc = (0,dist.parseDocument)(this.text, { lineCounter: this.lc, prettyErrors: false, uniqueKeys: true, merge: true });
+        this.doc = doc;
         // One syntax error usually causes a cascade of follow-up errors that point at the wrong places;
         // the first one is the one to fix.
         const first = doc.errors[0];
@@ -7184,27 +7213,56 @@ class WorkflowReader {
         return [...this.diags].sort((a, b) => a.file === b.file ? a.line - b.line || a.col - b.col : a.file === this.displayFile ? -1 : b.file === this.displayFile ? 1 : a.file.localeCompare(b.file));
     }
     // ---- generic field access ----------------------------------------------------------------------
+    /** An alias (`*name`) stands for the node its anchor marks. */
+    deref(node) {
+        if (node === null || node === undefined)
+            return undefined;
+        return (0,dist.isAlias)(node) ? (node.resolve(this.doc) ?? node) : node;
+    }
     /** Values of a mapping by key; unknown keys are reported with a did-you-mean. */
     fields(map, known, what) {
         const out = {};
+        const merged = [];
         for (const pair of map.items) {
             const keyNode = pair.key;
-            const key = (0,dist.isScalar)(keyNode) ? String(keyNode.value) : undefined;
-            if (key === undefined) {
-                this.report(keyNode, `${what} names must be plain strings`);
+            if ((0,dist.isScalar)(keyNode) && (keyNode.value === '<<' || typeof keyNode.value === 'symbol')) {
+                // Merge keys: the merged mappings' fields count unless the mapping sets them itself.
+                const src = this.deref(pair.value);
+                const sources = (0,dist.isSeq)(src) ? src.items.map((n) => this.deref(n)) : [src];
+                for (const m of sources) {
+                    if ((0,dist.isMap)(m))
+                        merged.push(...m.items);
+                    else
+                        this.report(keyNode, 'a "<<" merge key must refer to a mapping');
+                }
                 continue;
             }
-            if (known.includes(key)) {
-                out[key] = pair.value ?? keyNode;
-                if (pair.value === null || ((0,dist.isScalar)(pair.value) && pair.value.value === null))
-                    out[key] = nullMarker(keyNode);
-            }
-            else {
-                const guess = (0,diagnostics/* didYouMean */.au)(key, known);
-                this.report(keyNode, `unknown ${what} "${key}"`, guess ? `did you mean "${guess}"?` : `known: ${known.join(', ')}`);
-            }
+            this.field(pair, known, what, out, true);
         }
+        for (const pair of merged)
+            this.field(pair, known, what, out, false);
         return out;
+    }
+    field(pair, known, what, out, own) {
+        const keyNode = pair.key;
+        const key = (0,dist.isScalar)(keyNode) ? String(keyNode.value) : undefined;
+        if (key === undefined) {
+            this.report(keyNode, `${what} names must be plain strings`);
+            return;
+        }
+        // Extension fields, as in docker compose: ignored, so they can hold anchors (`x-defaults: &d`).
+        if (key.startsWith('x-'))
+            return;
+        if (!known.includes(key)) {
+            const guess = (0,diagnostics/* didYouMean */.au)(key, known);
+            this.report(keyNode, `unknown ${what} "${key}"`, guess ? `did you mean "${guess}"?` : `known: ${known.join(', ')}`);
+            return;
+        }
+        // A merged field never overrides one the mapping sets itself, under either spelling.
+        if (!own && (out[key] !== undefined || (FIELD_ALIASES[key] && out[FIELD_ALIASES[key]] !== undefined)))
+            return;
+        const value = this.deref(pair.value);
+        out[key] = value === undefined || ((0,dist.isScalar)(value) && value.value === null) ? nullMarker(keyNode) : value;
     }
     /** A string scalar; numbers and booleans are refused so that `version: 1.0` does not silently become "1". */
     string_(node, parent, key, required, what = key) {
@@ -7290,7 +7348,7 @@ class WorkflowReader {
         }
         const tasks = [];
         node.items.forEach((item, i) => {
-            const t = this.task(item, i);
+            const t = this.task(this.deref(item), i);
             if (t)
                 tasks.push(t);
         });
@@ -7372,7 +7430,7 @@ class WorkflowReader {
             this.report(node ?? parent, 'missing targets', 'list the host-type labels to run on, e.g. targets: [edge]');
             return undefined;
         }
-        const items = (0,dist.isSeq)(node) ? node.items : [node];
+        const items = (0,dist.isSeq)(node) ? node.items.map((n) => this.deref(n)) : [node];
         if (items.length === 0) {
             this.report(node, `${key} is empty`, 'list at least one host-type label, e.g. [edge]');
             return undefined;
@@ -7414,7 +7472,7 @@ class WorkflowReader {
         }
         for (const pair of node.items) {
             const k = pair.key;
-            const v = pair.value;
+            const v = this.deref(pair.value) ?? null;
             const key = (0,dist.isScalar)(k) ? String(k.value) : undefined;
             if (key === undefined || !this.problem(k, checkConfigKey(key)))
                 continue;
@@ -7464,7 +7522,7 @@ class WorkflowReader {
         const table = this.checked(f.table, node, 'database.table', true, (v) => checkSqlIdentifier(v, 'table'));
         let columns = ['payload'];
         if (f.columns !== undefined) {
-            const items = (0,dist.isSeq)(f.columns) ? f.columns.items : [f.columns];
+            const items = (0,dist.isSeq)(f.columns) ? f.columns.items.map((n) => this.deref(n)) : [f.columns];
             const cols = items.map((n) => this.checked(n, f.columns, 'database.columns', true, (v) => checkSqlIdentifier(v, 'column')));
             columns = cols.every((c) => c !== undefined) && cols.length > 0 ? cols : undefined;
             if (cols.length === 0)

@@ -100,6 +100,7 @@ const REGISTRY = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*
 export function checkRegistry(v: string): Problem | undefined {
   if (/^[a-z]+:\/\//i.test(v)) return { message: `registry "${v}" must not include a scheme`, hint: `write ${v.replace(/^[a-z]+:\/\//i, '')}` };
   if (REGISTRY.test(v)) return undefined;
+  if (REGISTRY.test(v.toLowerCase())) return { message: `registry "${v}" has capital letters`, hint: `OCI references are lowercase: ${v.toLowerCase()}` };
   return { message: `registry "${v}" is not a valid registry reference`, hint: 'e.g. ghcr.io/acme/iot or localhost:5000 (lowercase, no tag)' };
 }
 

@@ -2,7 +2,7 @@
  * Checks on a task's `code:` file: where it may live (inside tasks/, no escapes through `..` or links)
  * and what it must contain (the entry point the template calls).
  */
-import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Problem } from './rules.js';
 
@@ -44,7 +44,10 @@ export function resolveTaskFile(tasksDir: string, code: string): ResolvedTaskFil
     lstatSync(abs);
     real = realpathSync(abs);
   } catch {
-    return { message: `code file "tasks/${rel}" does not exist` };
+    const hint = rel.startsWith('tasks/') && existsSync(path.join(tasksDir, rel.slice('tasks/'.length)))
+      ? `code is relative to tasks/: write "${rel.slice('tasks/'.length)}"`
+      : undefined;
+    return { message: `code file "tasks/${rel}" does not exist`, hint };
   }
   if (real !== realTasks && !real.startsWith(realTasks + path.sep)) {
     return { message: `code "${code}" is a link that leads outside tasks/`, hint: 'copy the file into tasks/ instead of linking to it' };
@@ -73,7 +76,7 @@ export function checkGoTask(source: string, file: string): Problem[] {
   const pkg = /^\s*package\s+([A-Za-z_]\w*)/m.exec(code);
   if (!pkg) problems.push({ message: 'task file has no package clause', hint: 'start it with "package main"', at: at(undefined) });
   else if (pkg[1] !== 'main') problems.push({ message: `task file is in package "${pkg[1]}"`, hint: 'use "package main": the template\'s main.go shares the package', at: at(pkg.index + pkg[0].indexOf('package')) });
-  if (!/^func\s+exec_task\s*\(\s*(?:[A-Za-z_]\w*\s+)?string\s*\)\s*(?:string|\(\s*(?:[A-Za-z_]\w*\s+)?string\s*\))\s*\{/m.test(code)) {
+  if (!/^func\s+exec_task\s*\(\s*(?:[A-Za-z_]\w*\s+)?string\s*,?\s*\)\s*(?:string|\(\s*(?:[A-Za-z_]\w*\s+)?string\s*\))\s*\{/m.test(code)) {
     const other = /^func\s+exec_task\s*\(([^)]*)\)\s*([^{]*)\{/m.exec(code);
     problems.push(
       other
@@ -83,7 +86,26 @@ export function checkGoTask(source: string, file: string): Problem[] {
   }
   const main = /^func\s+main\s*\(/m.exec(code);
   if (main) problems.push({ message: 'task file defines func main', hint: 'remove it: the template provides main', at: at(main.index) });
+  // Only the standard library is available: the generated go.mod carries the template's modules alone.
+  for (const m of importPaths(source, code)) {
+    if (m.path.split('/')[0]!.includes('.')) {
+      problems.push({ message: `task file imports "${m.path}", a module outside the standard library`, hint: 'only the Go standard library can be used in task files for now', at: at(m.index) });
+    }
+  }
   const reserved = /^(?:func|var|const|type)\s+(task_config|pelato\w*)\b/m.exec(code);
   if (reserved) problems.push({ message: `task file declares "${reserved[1]}", a name the template uses`, hint: 'rename it: task_config and names starting with "pelato" are reserved', at: at(reserved.index) });
   return problems;
+}
+
+/** Import paths with their positions; `code` (comments blanked) tells where the import clauses are. */
+function importPaths(source: string, code: string): Array<{ path: string; index: number }> {
+  const out: Array<{ path: string; index: number }> = [];
+  const clause = /^import\s*(\([^)]*\)|[^\n]*)/gm;
+  for (let m = clause.exec(code); m; m = clause.exec(code)) {
+    // Paths are string literals, blanked in `code`: read them from the same span of the original.
+    const span = source.slice(m.index, m.index + m[0].length);
+    const lit = /"((?:[^"\\\n]|\\.)*)"|`([^`]*)`/g;
+    for (let l = lit.exec(span); l; l = lit.exec(span)) out.push({ path: l[1] ?? l[2]!, index: m.index + l.index });
+  }
+  return out;
 }

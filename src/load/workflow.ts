@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { didYouMean, PelatoError, UserInputError, type Diagnostic } from '../common/diagnostics.js';
 import type { DatabaseSettings, HttpSettings, ProviderImages, SourcePos, Task, Workflow } from '../model/workflow.js';
 import { loadCatalog, type FieldRule, type TemplateSpec } from '../templates/catalog.js';
@@ -28,6 +28,9 @@ const TASK_KEYS = [
   'name', 'type', 'code', 'targets', 'target', 'source_topic', 'dest_topic', 'component_name', 'version',
   'instances', 'config', 'http', 'database',
 ] as const;
+
+/** Two spellings of one field (the seed documents use both). */
+const FIELD_ALIASES: Record<string, string> = { target: 'targets', targets: 'target' };
 
 /** Settings that may come from the command line or the environment and override workflow.yaml. */
 export interface LoadOverrides {
@@ -57,6 +60,7 @@ class WorkflowReader {
   private readonly lc = new LineCounter();
   private readonly diags: Diagnostic[] = [];
   private readonly catalog = loadCatalog();
+  private doc!: Document.Parsed;
 
   constructor(
     private readonly text: string,
@@ -67,7 +71,9 @@ class WorkflowReader {
   ) {}
 
   read(): Workflow {
-    const doc = parseDocument(this.text, { lineCounter: this.lc, prettyErrors: false, uniqueKeys: true });
+    // `merge` accepts `<<: *defaults`, which teams use to share fields between tasks.
+    const doc = parseDocument(this.text, { lineCounter: this.lc, prettyErrors: false, uniqueKeys: true, merge: true });
+    this.doc = doc;
     // One syntax error usually causes a cascade of follow-up errors that point at the wrong places;
     // the first one is the one to fix.
     const first = doc.errors[0];
@@ -124,25 +130,52 @@ class WorkflowReader {
 
   // ---- generic field access ----------------------------------------------------------------------
 
+  /** An alias (`*name`) stands for the node its anchor marks. */
+  private deref(node: Node | null | undefined): Node | undefined {
+    if (node === null || node === undefined) return undefined;
+    return isAlias(node) ? ((node.resolve(this.doc) as Node | undefined) ?? node) : node;
+  }
+
   /** Values of a mapping by key; unknown keys are reported with a did-you-mean. */
   private fields<K extends string>(map: YAMLMap, known: readonly K[], what: string): Partial<Record<K, Node>> {
     const out: Partial<Record<K, Node>> = {};
+    const merged: Array<Pair<unknown, unknown>> = [];
     for (const pair of map.items) {
       const keyNode = pair.key as Node | null;
-      const key = isScalar(keyNode) ? String(keyNode.value) : undefined;
-      if (key === undefined) {
-        this.report(keyNode, `${what} names must be plain strings`);
+      if (isScalar(keyNode) && (keyNode.value === '<<' || typeof keyNode.value === 'symbol')) {
+        // Merge keys: the merged mappings' fields count unless the mapping sets them itself.
+        const src = this.deref(pair.value as Node);
+        const sources = isSeq(src) ? (src.items as Node[]).map((n) => this.deref(n)) : [src];
+        for (const m of sources) {
+          if (isMap(m)) merged.push(...m.items);
+          else this.report(keyNode, 'a "<<" merge key must refer to a mapping');
+        }
         continue;
       }
-      if ((known as readonly string[]).includes(key)) {
-        out[key as K] = (pair.value as Node | null) ?? (keyNode as Node);
-        if (pair.value === null || (isScalar(pair.value) && pair.value.value === null)) out[key as K] = nullMarker(keyNode as Node);
-      } else {
-        const guess = didYouMean(key, known);
-        this.report(keyNode, `unknown ${what} "${key}"`, guess ? `did you mean "${guess}"?` : `known: ${known.join(', ')}`);
-      }
+      this.field(pair, known, what, out, true);
     }
+    for (const pair of merged) this.field(pair, known, what, out, false);
     return out;
+  }
+
+  private field<K extends string>(pair: Pair<unknown, unknown>, known: readonly K[], what: string, out: Partial<Record<K, Node>>, own: boolean): void {
+    const keyNode = pair.key as Node | null;
+    const key = isScalar(keyNode) ? String(keyNode.value) : undefined;
+    if (key === undefined) {
+      this.report(keyNode, `${what} names must be plain strings`);
+      return;
+    }
+    // Extension fields, as in docker compose: ignored, so they can hold anchors (`x-defaults: &d`).
+    if (key.startsWith('x-')) return;
+    if (!(known as readonly string[]).includes(key)) {
+      const guess = didYouMean(key, known);
+      this.report(keyNode, `unknown ${what} "${key}"`, guess ? `did you mean "${guess}"?` : `known: ${known.join(', ')}`);
+      return;
+    }
+    // A merged field never overrides one the mapping sets itself, under either spelling.
+    if (!own && (out[key as K] !== undefined || (FIELD_ALIASES[key] && out[FIELD_ALIASES[key] as K] !== undefined))) return;
+    const value = this.deref(pair.value as Node | null);
+    out[key as K] = value === undefined || (isScalar(value) && value.value === null) ? nullMarker(keyNode as Node) : value;
   }
 
   /** A string scalar; numbers and booleans are refused so that `version: 1.0` does not silently become "1". */
@@ -231,7 +264,7 @@ class WorkflowReader {
     }
     const tasks: Task[] = [];
     node.items.forEach((item, i) => {
-      const t = this.task(item as Node, i);
+      const t = this.task(this.deref(item as Node)!, i);
       if (t) tasks.push(t);
     });
     this.crossTaskChecks(tasks);
@@ -313,7 +346,7 @@ class WorkflowReader {
       this.report(node ?? parent, 'missing targets', 'list the host-type labels to run on, e.g. targets: [edge]');
       return undefined;
     }
-    const items: Node[] = isSeq(node) ? (node.items as Node[]) : [node];
+    const items: Node[] = isSeq(node) ? (node.items as Node[]).map((n) => this.deref(n)!) : [node];
     if (items.length === 0) {
       this.report(node, `${key} is empty`, 'list at least one host-type label, e.g. [edge]');
       return undefined;
@@ -351,7 +384,7 @@ class WorkflowReader {
     }
     for (const pair of node.items) {
       const k = pair.key as Node;
-      const v = pair.value as Node | null;
+      const v = this.deref(pair.value as Node | null) ?? null;
       const key = isScalar(k) ? String(k.value) : undefined;
       if (key === undefined || !this.problem(k, rules.checkConfigKey(key))) continue;
       if (!isScalar(v) || v.value === null) {
@@ -402,7 +435,7 @@ class WorkflowReader {
     const table = this.checked(f.table, node, 'database.table', true, (v) => rules.checkSqlIdentifier(v, 'table'));
     let columns: string[] | undefined = ['payload'];
     if (f.columns !== undefined) {
-      const items = isSeq(f.columns) ? (f.columns.items as Node[]) : [f.columns];
+      const items = isSeq(f.columns) ? (f.columns.items as Node[]).map((n) => this.deref(n)!) : [f.columns];
       const cols = items.map((n) => this.checked(n, f.columns!, 'database.columns', true, (v) => rules.checkSqlIdentifier(v, 'column')));
       columns = cols.every((c) => c !== undefined) && cols.length > 0 ? (cols as string[]) : undefined;
       if (cols.length === 0) this.report(f.columns, 'database.columns is empty', 'name at least one column');
