@@ -31,18 +31,22 @@ function project(n) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 console.log(`pelato gen, median of ${runs} runs (each a fresh node process; the in-process time excludes node start-up)`);
-console.log('tasks  wall ms  in-process ms  ms/task');
+console.log('tasks  wall ms  in-process ms  ms/task   load  render   write (ms, median)');
 for (const n of [1, 20, 200, 1000]) {
   const dir = project(n);
   const wall = [];
   const inproc = [];
+  const phases = { load_ms: [], render_ms: [], write_ms: [] };
   for (let r = 0; r < runs; r++) {
     const t0 = process.hrtime.bigint();
     const out = execFileSync(process.execPath, [cli, 'gen', dir, '--json'], { encoding: 'utf8', maxBuffer: 1 << 30 });
     wall.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    inproc.push(JSON.parse(out).ms);
+    const res = JSON.parse(out);
+    inproc.push(res.ms);
+    for (const k of Object.keys(phases)) phases[k].push(res.timings[k]);
   }
   const m = median(inproc);
-  console.log(`${String(n).padStart(5)}  ${median(wall).toFixed(0).padStart(7)}  ${String(m).padStart(13)}  ${(m / n).toFixed(2).padStart(7)}`);
+  const ph = Object.values(phases).map((xs) => String(median(xs)).padStart(7)).join(' ');
+  console.log(`${String(n).padStart(5)}  ${median(wall).toFixed(0).padStart(7)}  ${String(m).padStart(13)}  ${(m / n).toFixed(2).padStart(7)} ${ph}`);
   rmSync(dir, { recursive: true, force: true });
 }

@@ -10,7 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { generateToDisk } from '../../src/generate/generate.js';
+import { generate, generateToDisk } from '../../src/generate/generate.js';
 import { loadWorkflow } from '../../src/load/workflow.js';
 import { cleanupProjects, tempDir, ROOT } from '../helpers/project.js';
 
@@ -31,18 +31,21 @@ describe('generated Go compiles against the real modules', () => {
   const fixer = path.join(work, 'wasip1fix');
   const project = path.join(work, 'greenhouse');
   cpSync(path.join(ROOT, 'examples', 'greenhouse'), project, { recursive: true, filter: (s) => !s.endsWith(`${path.sep}gen`) });
-  const g = generateToDisk(loadWorkflow(project));
+  const wf = loadWorkflow(project);
+  const plan = generate(wf).plan;
+  const out = path.join(project, 'gen');
 
-  beforeAll(() => {
+  beforeAll(async () => {
+    await generateToDisk(wf);
     sh('go', ['build', '-o', fixer, '.'], path.join(ROOT, 'tools', 'wasip1fix'));
   }, 300_000);
 
   test('the example covers every template', () => {
-    expect(new Set(g.plan.tasks.map((t) => t.type))).toEqual(new Set(['processor_nats', 'producer_nats', 'http_producer_nats', 'dbsync_nats']));
+    expect(new Set(plan.tasks.map((t) => t.type))).toEqual(new Set(['processor_nats', 'producer_nats', 'http_producer_nats', 'dbsync_nats']));
   });
 
-  test.each(g.plan.tasks.map((t) => [t.type, t.dir] as const))('%s', (_type, dir) => {
-    const cwd = path.join(g.out, dir);
+  test.each(plan.tasks.map((t) => [t.type, t.dir] as const))('%s', (_type, dir) => {
+    const cwd = path.join(out, dir);
     sh('go', ['generate', './...'], cwd);
     expect(sh('gofmt', ['-l', '.'], cwd).split('\n').filter((f) => f && !f.startsWith('gen/'))).toEqual([]);
     sh('go', ['vet', './...'], cwd);
@@ -53,14 +56,14 @@ describe('generated Go compiles against the real modules', () => {
     expect(readFileSync(path.join(cwd, 'module.wasm')).subarray(0, 4)).toEqual(Buffer.from('\0asm'));
   }, 600_000);
 
-  test('a compile error in a task file points at tasks/<file>', () => {
+  test('a compile error in a task file points at tasks/<file>', async () => {
     const broken = path.join(work, 'broken');
     cpSync(path.join(ROOT, 'examples', 'temperature'), broken, { recursive: true, filter: (s) => !s.endsWith(`${path.sep}gen`) });
     const file = path.join(broken, 'tasks', 'filter.go');
     const src = readFileSync(file, 'utf8').replace('return arg\n}', 'return undefinedThing\n}');
     execFileSync('sh', ['-c', `cat > "${file}"`], { input: src });
-    const out = generateToDisk(loadWorkflow(broken));
-    const cwd = path.join(out.out, 'temp_filter');
+    const g = await generateToDisk(loadWorkflow(broken));
+    const cwd = path.join(g.out, 'temp_filter');
     sh('go', ['generate', './...'], cwd);
     expect(() => sh('go', ['vet', './...'], cwd)).toThrow(/tasks\/filter\.go:24(:\d+)?: undefined: undefinedThing/);
   }, 300_000);

@@ -49,6 +49,7 @@ describe.each(EXAMPLES)('example %s', (name) => {
     expect(vendored.length).toBeGreaterThan(0);
     for (const [rel, data] of vendored) {
       const dep = rel.slice(rel.indexOf('/wit/deps/') + '/wit/deps/'.length);
+      expect(dep).toMatch(/^[a-z0-9.-]+\.wit$/);
       expect(data.equals(readFileSync(path.join(templatesRoot(), '_wit', 'deps', dep)))).toBe(true);
     }
   });

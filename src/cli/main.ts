@@ -17,24 +17,25 @@ export async function main(argv: string[], r: Reporter, env = process.env): Prom
       r.out(VERSION);
       return 0;
     }
-    return run(args, r);
+    return await run(args, r);
   } catch (err) {
     return reportFailure(err, r);
   }
 }
 
-function run(args: CliArgs, r: Reporter): number {
+async function run(args: CliArgs, r: Reporter): Promise<number> {
   const started = performance.now();
   const wf = loadWorkflow(args.dir, { registry: args.registry, lattice: args.lattice });
+  const loadMs = performance.now() - started;
   if (args.command === 'validate') {
     if (args.json) r.out(JSON.stringify({ ok: true, project_name: wf.project_name, tasks: wf.tasks.length }));
     else r.out(`${wf.file}: ok — ${wf.tasks.length} task${wf.tasks.length === 1 ? '' : 's'} in "${wf.project_name}"`);
     return 0;
   }
-  const g = generateToDisk(wf, args.out);
+  const g = await generateToDisk(wf, args.out);
   const ms = performance.now() - started;
   if (args.json) {
-    r.out(JSON.stringify({ out: g.out, plan: g.plan, ms: Math.round(ms) }));
+    r.out(JSON.stringify({ out: g.out, plan: g.plan, ms: Math.round(ms), timings: { load_ms: Math.round(loadMs), ...g.timings } }));
     return 0;
   }
   r.out(`Generated ${g.plan.tasks.length} task${g.plan.tasks.length === 1 ? '' : 's'} of "${wf.project_name}" into ${g.out} in ${ms.toFixed(0)} ms`);

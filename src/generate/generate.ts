@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import YAML from 'yaml';
 import { PLAN_FILE, PLAN_SCHEMA_VERSION, type Plan, type PlannedTask } from '../model/plan.js';
 import type { Task, Workflow } from '../model/workflow.js';
@@ -41,11 +42,14 @@ export function generate(wf: Workflow): Generated {
 }
 
 /** Renders and writes `<project>/gen` (or `out`) atomically. */
-export function generateToDisk(wf: Workflow, out = path.join(wf.dir, GEN_DIR)): Generated & { out: string } {
+export async function generateToDisk(wf: Workflow, out = path.join(wf.dir, GEN_DIR)): Promise<Generated & { out: string; timings: { render_ms: number; write_ms: number } }> {
   ensureReplaceable(out, PLAN_FILE);
+  const t0 = performance.now();
   const g = generate(wf);
-  writeTreeAtomic(out, g.files);
-  return { ...g, out };
+  const t1 = performance.now();
+  await writeTreeAtomic(out, g.files);
+  const t2 = performance.now();
+  return { ...g, out, timings: { render_ms: Math.round(t1 - t0), write_ms: Math.round(t2 - t1) } };
 }
 
 function planTask(wf: Workflow, task: Task, spec: TemplateSpec, project: FileTree): PlannedTask {
@@ -77,10 +81,16 @@ function planTask(wf: Workflow, task: Task, spec: TemplateSpec, project: FileTre
 export function contentHash(spec: TemplateSpec, project: FileTree): string {
   const h = createHash('sha256');
   h.update(`pelato-template ${spec.type} r${spec.revision}\n`);
-  for (const rel of [...project.keys()].sort()) {
-    h.update(`${rel}\n${createHash('sha256').update(project.get(rel)!).digest('hex')}\n`);
-  }
+  for (const rel of [...project.keys()].sort()) h.update(`${rel}\n${digest(project.get(rel)!)}\n`);
   return `sha256:${h.digest('hex')}`;
+}
+
+// Static template files are shared Buffers (see render.ts): hash each once, not once per task.
+const digests = new WeakMap<Buffer, string>();
+function digest(b: Buffer): string {
+  let d = digests.get(b);
+  if (!d) digests.set(b, (d = createHash('sha256').update(b).digest('hex')));
+  return d;
 }
 
 export function manifestYaml(manifest: unknown): string {

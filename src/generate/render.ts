@@ -55,6 +55,17 @@ export function templateContext(task: Task, spec: TemplateSpec) {
   };
 }
 
+/**
+ * Static template files are read once per process and the same Buffer is handed to every task, so the
+ * writer can recognise identical files (and hard-link them) and the hasher can reuse their digests.
+ */
+const staticFiles = new Map<string, Buffer>();
+function readStatic(abs: string): Buffer {
+  let b = staticFiles.get(abs);
+  if (!b) staticFiles.set(abs, (b = readFileSync(abs)));
+  return b;
+}
+
 export function renderProject(task: Task, spec: TemplateSpec, taskSource: Buffer): FileTree {
   const root = templatesRoot();
   const ctx = templateContext(task, spec);
@@ -64,15 +75,15 @@ export function renderProject(task: Task, spec: TemplateSpec, taskSource: Buffer
       if (skip(rel)) continue;
       const src = path.join(dir, rel);
       if (rel.endsWith('.njk')) files.set(rel.slice(0, -4), Buffer.from(environment().render(src, ctx)));
-      else files.set(rel, readFileSync(path.join(root, src)));
+      else files.set(rel, readStatic(path.join(root, src)));
     }
   };
   for (const shared of spec.includes) addDir(shared, () => false);
   addDir(spec.type, (rel) => rel === META_FILE);
+  // Each dependency is one single-file package (`wit/deps/<name>.wit`), which wit-parser accepts as
+  // well as a folder; a file per package instead of a folder keeps generation fast at many tasks.
   for (const dep of spec.witDeps) {
-    for (const rel of listFiles(path.join(root, WIT_DEPS, dep))) {
-      files.set(path.posix.join('wit', 'deps', dep, rel), readFileSync(path.join(root, WIT_DEPS, dep, rel)));
-    }
+    files.set(`wit/deps/${dep}.wit`, readStatic(path.join(root, WIT_DEPS, `${dep}.wit`)));
   }
   files.set(taskFileName(task.code, files), withLineDirective(task.code, taskSource));
   return files;

@@ -2,7 +2,8 @@
  * Writes a generated tree so that readers only ever see the old tree or the complete new one: the files
  * go to a temporary sibling folder first, which then replaces the target by rename.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { link, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PelatoError } from '../common/diagnostics.js';
 
@@ -15,18 +16,14 @@ export function ensureReplaceable(dir: string, marker: string): void {
   }
 }
 
-export function writeTreeAtomic(dir: string, files: Map<string, Buffer>): void {
+export async function writeTreeAtomic(dir: string, files: Map<string, Buffer>): Promise<void> {
   const parent = path.dirname(dir);
   mkdirSync(parent, { recursive: true });
   const suffix = `${process.pid}-${Date.now().toString(36)}`;
   const tmp = path.join(parent, `.${path.basename(dir)}.tmp-${suffix}`);
   const old = path.join(parent, `.${path.basename(dir)}.old-${suffix}`);
   try {
-    for (const rel of [...files.keys()].sort()) {
-      const target = path.join(tmp, rel);
-      mkdirSync(path.dirname(target), { recursive: true });
-      writeFileSync(target, files.get(rel)!);
-    }
+    await writeFiles(tmp, files);
     if (existsSync(dir)) renameSync(dir, old);
     renameSync(tmp, dir);
   } catch (err) {
@@ -35,4 +32,40 @@ export function writeTreeAtomic(dir: string, files: Map<string, Buffer>): void {
     throw err;
   }
   rmSync(old, { recursive: true, force: true });
+}
+
+/**
+ * Folders first (parents before children), then each distinct Buffer once, then the rest as hard links
+ * to the first copy: a link is about ten times cheaper than creating and writing a file, which matters
+ * at hundreds of tasks (where links are not possible the file is written again). File operations run
+ * several at a time so the kernel can overlap them.
+ */
+async function writeFiles(root: string, files: Map<string, Buffer>): Promise<void> {
+  const rels = [...files.keys()].sort();
+  const dirs = [...new Set(rels.map((rel) => path.dirname(path.join(root, rel))))].sort();
+  mkdirSync(root, { recursive: true });
+  for (const d of dirs) mkdirSync(d, { recursive: true });
+  const firstPath = new Map<Buffer, string>();
+  const copies: Array<[string, string, Buffer]> = [];
+  const writes: Array<() => Promise<void>> = [];
+  for (const rel of rels) {
+    const target = path.join(root, rel);
+    const data = files.get(rel)!;
+    const first = firstPath.get(data);
+    if (first) copies.push([first, target, data]);
+    else {
+      firstPath.set(data, target);
+      writes.push(() => writeFile(target, data));
+    }
+  }
+  await pool(writes);
+  await pool(copies.map(([first, target, data]) => () => link(first, target).catch(() => writeFile(target, data))));
+}
+
+async function pool(jobs: Array<() => Promise<void>>, width = 16): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) await jobs[next++]!();
+  };
+  await Promise.all(Array.from({ length: Math.min(width, jobs.length) }, worker));
 }
