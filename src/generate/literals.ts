@@ -31,3 +31,9 @@ export function tomlString(value: string): string {
 export function sqlIdentifier(name: string): string {
   return '"' + name.replace(/"/g, '""') + '"';
 }
+
+/** A JavaScript string literal (JSON's syntax is a subset); ill-formed Unicode is refused. */
+export function jsString(value: string): string {
+  if (!value.isWellFormed()) throw new Error('refusing to put ill-formed Unicode into JavaScript source');
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+}

@@ -7,12 +7,11 @@ import path from 'node:path';
 import nunjucks from 'nunjucks';
 import type { Task } from '../model/workflow.js';
 import { templatesRoot, type TemplateSpec } from '../templates/catalog.js';
-import { goString, sqlIdentifier, tomlString } from './literals.js';
+import { goString, jsString, sqlIdentifier, tomlString } from './literals.js';
 
 export type FileTree = Map<string, Buffer>;
 
 const WIT_DEPS = path.join('_wit', 'deps');
-const META_FILE = 'template.yaml';
 
 let env: nunjucks.Environment | undefined;
 function environment(): nunjucks.Environment {
@@ -44,6 +43,13 @@ export function templateContext(task: Task, spec: TemplateSpec) {
       http_path: goString(task.http?.path ?? '/'),
       insert_sql: goString(insert),
       columns: `[]string{${(db?.columns ?? []).map(goString).join(', ')}}`,
+      js: {
+        dest_topic: jsString(task.dest_topic ?? ''),
+        http_path: jsString(task.http?.path ?? '/'),
+        insert_sql: jsString(insert),
+        columns: `[${(db?.columns ?? []).map(jsString).join(', ')}]`,
+        task_file: jsString(path.posix.basename(task.code)),
+      },
       toml_name: tomlString(task.component_name),
       toml_version: tomlString(task.version),
     },
@@ -70,22 +76,24 @@ export function renderProject(task: Task, spec: TemplateSpec, taskSource: Buffer
   const root = templatesRoot();
   const ctx = templateContext(task, spec);
   const files: FileTree = new Map();
-  const addDir = (dir: string, skip: (rel: string) => boolean) => {
+  const addDir = (dir: string, skip: (rel: string) => boolean, into = '') => {
     for (const rel of listFiles(path.join(root, dir))) {
       if (skip(rel)) continue;
       const src = path.join(dir, rel);
-      if (rel.endsWith('.njk')) files.set(rel.slice(0, -4), Buffer.from(environment().render(src, ctx)));
-      else files.set(rel, readStatic(path.join(root, src)));
+      const out = into ? `${into}/${rel}` : rel;
+      if (rel.endsWith('.njk')) files.set(out.slice(0, -4), Buffer.from(environment().render(src, ctx)));
+      else files.set(out, readStatic(path.join(root, src)));
     }
   };
-  for (const shared of spec.includes) addDir(shared, () => false);
-  addDir(spec.type, (rel) => rel === META_FILE);
+  for (const shared of spec.languages[task.language]!.includes) addDir(shared, () => false);
+  addDir(`${spec.type}/${task.language}`, () => false);
+  addDir(`${spec.type}/wit`, () => false, 'wit');
   // Each dependency is one single-file package (`wit/deps/<name>.wit`), which wit-parser accepts as
   // well as a folder; a file per package instead of a folder keeps generation fast at many tasks.
   for (const dep of spec.witDeps) {
     files.set(`wit/deps/${dep}.wit`, readStatic(path.join(root, WIT_DEPS, `${dep}.wit`)));
   }
-  files.set(taskFileName(task.code, files), withLineDirective(task.code, taskSource));
+  files.set(taskFileName(task.code, files), task.language === 'go' ? withLineDirective(task.code, taskSource) : taskSource);
   return files;
 }
 

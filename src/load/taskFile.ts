@@ -6,8 +6,8 @@ import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'nod
 import path from 'node:path';
 import type { Problem } from './rules.js';
 
-/** Extensions a task file may have, by language. Only Go is generated today. */
-export const TASK_EXTENSIONS: Record<string, string> = { '.go': 'go' };
+/** Extensions a task file may have, by language (TypeScript is compiled to JavaScript first). */
+export const TASK_EXTENSIONS: Record<string, string> = { '.go': 'go', '.js': 'js', '.mjs': 'js', '.ts': 'js', '.mts': 'js' };
 
 const MAX_TASK_BYTES = 1024 * 1024;
 
@@ -108,4 +108,38 @@ function importPaths(source: string, code: string): Array<{ path: string; index:
     for (let l = lit.exec(span); l; l = lit.exec(span)) out.push({ path: l[1] ?? l[2]!, index: m.index + l.index });
   }
   return out;
+}
+
+/** JavaScript/TypeScript with comments, strings and template literals blanked out (newlines kept). */
+export function stripJs(src: string): string {
+  return src.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\/|`(?:[^`\\]|\\.)*`|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g, (m) => m.replace(/[^\n]/g, ' '));
+}
+
+/** What the JS templates rely on: an exported `execTask(arg: string): string`, no clash with template names. */
+export function checkJsTask(source: string, file: string): Problem[] {
+  const code = stripJs(source);
+  const at = (index: number | undefined) => {
+    if (index === undefined) return { file, line: 1, col: 1 };
+    const before = code.slice(0, index);
+    return { file, line: before.split('\n').length, col: index - before.lastIndexOf('\n') };
+  };
+  const problems: Problem[] = [];
+  const exported = /^\s*export\s+(?:async\s+)?(?:function\s*\*?\s*execTask\b|(?:const|let|var)\s+execTask\b)/m.exec(code);
+  if (!exported) {
+    const local = /\bexecTask\b/.exec(code);
+    problems.push(
+      local
+        ? { message: 'execTask is defined but not exported', hint: 'write "export function execTask(arg: string): string"', at: at(local.index) }
+        : { message: 'task file does not export execTask', hint: 'add "export function execTask(arg: string): string"', at: at(undefined) },
+    );
+  } else if (/^\s*export\s+async\b/m.test(code.slice(exported.index, exported.index + exported[0].length + 1))) {
+    problems.push({ message: 'execTask is async', hint: 'it must return a string, not a Promise', at: at(exported.index) });
+  }
+  const reserved = /^\s*(?:export\s+)?(?:function|const|let|var|class)\s+(taskConfig|pelato\w*)\b/m.exec(code);
+  if (reserved) problems.push({ message: `task file declares "${reserved[1]}", a name the template uses`, hint: 'rename it: taskConfig and names starting with "pelato" are reserved', at: at(reserved.index) });
+  const imp = /^[ \t]*import\b|^[ \t]*export\b[^\n;]*\bfrom\b/m.exec(code);
+  if (imp) {
+    problems.push({ message: 'task file imports another module', hint: 'JavaScript/TypeScript tasks are a single self-contained file for now', at: at(imp.index) });
+  }
+  return problems;
 }

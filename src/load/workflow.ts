@@ -9,7 +9,7 @@ import { didYouMean, PelatoError, UserInputError, type Diagnostic } from '../com
 import type { DatabaseSettings, HttpSettings, ProviderImages, SourcePos, Task, Workflow } from '../model/workflow.js';
 import { loadCatalog, type FieldRule, type TemplateSpec } from '../templates/catalog.js';
 import * as rules from './rules.js';
-import { checkGoTask, resolveTaskFile } from './taskFile.js';
+import { checkGoTask, checkJsTask, resolveTaskFile } from './taskFile.js';
 
 export const WORKFLOW_FILE = 'workflow.yaml';
 
@@ -302,12 +302,16 @@ class WorkflowReader {
     }
     const http = this.block(f.http, node, 'http', spec, () => this.http(f.http!));
     const database = this.block(f.database, node, 'database', spec, () => this.database(f.database!));
+    if (spec && code && !spec.languages[code.language]) {
+      this.report(f.code, `type ${spec.type} has no ${code.language === 'go' ? 'Go' : 'JavaScript/TypeScript'} template`, `languages of ${spec.type}: ${Object.keys(spec.languages).join(', ')}`);
+    }
     if (this.diags.length > before || !spec || !code || !targets || name === undefined || !component_name || !version) return undefined;
     return {
       name,
       type: spec.type,
       code: code.rel,
       codePath: code.abs,
+      language: code.language,
       targets,
       source_topic,
       dest_topic,
@@ -321,7 +325,7 @@ class WorkflowReader {
     };
   }
 
-  private code(node: Node | undefined, parent: Node): { rel: string; abs: string } | undefined {
+  private code(node: Node | undefined, parent: Node): { rel: string; abs: string; language: string } | undefined {
     const v = this.string_(node, parent, 'code', true);
     if (v === undefined) return undefined;
     const r = resolveTaskFile(path.join(this.projectDir, 'tasks'), v);
@@ -330,7 +334,7 @@ class WorkflowReader {
       return undefined;
     }
     const display = path.join(path.dirname(this.displayFile), 'tasks', r.rel);
-    const problems = r.language === 'go' ? checkGoTask(r.source, display) : [];
+    const problems = r.language === 'go' ? checkGoTask(r.source, display) : checkJsTask(r.source, display);
     problems.forEach((p) => this.problem(node, p));
     return problems.length ? undefined : r;
   }

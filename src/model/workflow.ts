@@ -34,6 +34,8 @@ export interface Task {
   code: string;
   /** Absolute path of the task file on disk. */
   codePath: string;
+  /** Language of the task file: `go`, or `js` for JavaScript and TypeScript. */
+  language: string;
   targets: string[];
   source_topic?: string;
   dest_topic?: string;

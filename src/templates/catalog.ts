@@ -32,8 +32,8 @@ export interface TemplateSpec {
   };
   /** Folders under `templates/_wit/deps/` vendored into the project's `wit/deps/`. */
   witDeps: string[];
-  /** Shared folders of `templates/` (names starting with `_`) rendered into the project first. */
-  includes: string[];
+  /** Per language (`go`, `js`): shared folders of `templates/` rendered before `<type>/<language>/`. */
+  languages: Record<string, { includes: string[] }>;
   /** Absolute path of the template folder. */
   dir: string;
 }
@@ -84,7 +84,7 @@ function parseSpec(type: string, dir: string, text: string): TemplateSpec {
     providers: (raw.providers as ProviderKind[]) ?? [],
     fields: { source_topic: rule('source_topic'), dest_topic: rule('dest_topic'), http: rule('http'), database: rule('database') },
     witDeps: (raw.wit_deps as string[]) ?? [],
-    includes: (raw.includes as string[]) ?? ['_go'],
+    languages: (raw.languages as Record<string, { includes: string[] }>) ?? { go: { includes: ['_go'] } },
     dir,
   };
 }

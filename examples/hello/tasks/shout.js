@@ -1,0 +1,4 @@
+// Upper-cases the greeting.
+export function execTask(arg) {
+  return arg.toUpperCase();
+}
