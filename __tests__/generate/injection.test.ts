@@ -23,9 +23,9 @@ const BASE: Fields = {
 };
 
 /** One task of each type, all fed from the same fields. */
-function workflowText(f: Fields): string {
+function workflowText(f: Fields, code = 'task.go'): string {
   const common = (type: string, suffix: string) => ({
-    name: f.name, type, code: 'task.go', targets: [f.target], component_name: `${f.component_name}${suffix}`, version: f.version, config: { [f.config_key]: f.config_value },
+    name: f.name, type, code, targets: [f.target], component_name: `${f.component_name}${suffix}`, version: f.version, config: { [f.config_key]: f.config_value },
   });
   const doc = {
     project_name: f.project_name,
@@ -41,8 +41,14 @@ function workflowText(f: Fields): string {
   return YAML.stringify(doc);
 }
 
-function tryGenerate(f: Fields) {
-  const dir = makeProject({ 'workflow.yaml': workflowText(f), 'tasks/task.go': GOOD_TASK });
+const JS_TASK = 'export function execTask(arg) { return arg; }\n';
+
+function tryGenerate(f: Fields, lang: 'go' | 'js' = 'go') {
+  const dir = makeProject(
+    lang === 'go'
+      ? { 'workflow.yaml': workflowText(f), 'tasks/task.go': GOOD_TASK }
+      : { 'workflow.yaml': workflowText(f, 'task.js'), 'tasks/task.js': JS_TASK },
+  );
   try {
     return generate(loadWorkflow(dir));
   } catch (e) {
@@ -63,19 +69,21 @@ function goUnquote(lit: string): string {
   });
 }
 
-function goShape(src: string): { shape: string; literals: string[] } {
+/** Source with every double-quoted literal replaced by "", and the literals' decoded values. */
+function literalShape(src: string, lang: 'go' | 'js'): { shape: string; literals: string[] } {
   const literals: string[] = [];
   const shape = src.replace(GO_LITERAL, (m) => {
-    literals.push(goUnquote(m));
+    literals.push(lang === 'go' ? goUnquote(m) : (JSON.parse(m) as string));
     return '""';
   });
   return { shape, literals };
 }
 
-const baseline = tryGenerate(BASE)!;
+const baselines = { go: tryGenerate(BASE, 'go')!, js: tryGenerate(BASE, 'js')! };
 
-function checkStructure(f: Fields): void {
-  const g = tryGenerate(f);
+function checkStructure(f: Fields, lang: 'go' | 'js' = 'go'): void {
+  const baseline = baselines[lang];
+  const g = tryGenerate(f, lang);
   if (!g) return; // rejected: fine
   // What each baseline literal must have become: a field's value swapped for this run's value.
   const expected = (lit: string): string => {
@@ -85,11 +93,11 @@ function checkStructure(f: Fields): void {
     return lit;
   };
   for (const [rel, data] of baseline.files) {
-    if (!rel.endsWith('.go')) continue;
+    if (!rel.endsWith(lang === 'go' ? '.go' : 'pelato_main.js')) continue;
     const mine = g.files.get(rel.replace(/^comp/, f.component_name));
     expect(mine).toBeDefined();
-    const a = goShape(data.toString());
-    const b = goShape(mine!.toString());
+    const a = literalShape(data.toString(), lang);
+    const b = literalShape(mine!.toString(), lang);
     expect(b.shape).toBe(a.shape);
     expect(b.literals).toEqual(a.literals.map(expected));
   }
@@ -129,8 +137,9 @@ const nasty = fc.oneof(
 );
 
 describe('user strings never change the structure of generated code', () => {
-  test('baseline generates', () => {
-    expect(baseline.plan.tasks).toHaveLength(4);
+  test('baselines generate', () => {
+    expect(baselines.go.plan.tasks).toHaveLength(4);
+    expect(baselines.js.plan.tasks).toHaveLength(4);
   });
 
   for (const key of Object.keys(BASE) as Array<keyof Fields>) {
@@ -140,6 +149,17 @@ describe('user strings never change the structure of generated code', () => {
           checkStructure({ ...BASE, [key]: value });
         }),
         { numRuns: 60, seed: 20261122 },
+      );
+    });
+  }
+
+  for (const key of ['dest_topic', 'http_path', 'table', 'column', 'name'] as const) {
+    test(`field ${key} in JavaScript glue`, () => {
+      fc.assert(
+        fc.property(nasty, (value) => {
+          checkStructure({ ...BASE, [key]: value }, 'js');
+        }),
+        { numRuns: 40, seed: 20261122 },
       );
     });
   }

@@ -3,8 +3,17 @@
  * exports the wrong interface or imports something no provider of its manifest supplies is a build
  * error, not a surprise at deploy time.
  */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { PelatoError } from '../common/diagnostics.js';
 import type { PlannedTask } from '../model/plan.js';
 import type { ProviderKind } from '../templates/catalog.js';
+import { loadJsToolchain } from './toolchain.js';
+
+const run = promisify(execFile);
 
 export interface Interfaces {
   imports: string[];
@@ -50,4 +59,29 @@ export function interfaceProblems(task: PlannedTask, found: Interfaces): string[
     problems.push(`imports ${i}, which no provider of its manifest (${task.providers.join(', ') || 'none'}) supplies`);
   }
   return problems;
+}
+
+/**
+ * A component's world: with `wasm-tools component wit` when wasm-tools is on PATH (TinyGo runners have
+ * it), else with jco's copy of wasm-tools (the JavaScript toolchain). Anything that is not a component
+ * is refused here.
+ */
+export async function readInterfaces(wasm: Uint8Array): Promise<Interfaces> {
+  // A component's preamble: magic, then version 0x0d and layer 0x01 (core modules have layer 0).
+  if (wasm.length < 8 || wasm[0] !== 0 || wasm[1] !== 0x61 || wasm[2] !== 0x73 || wasm[3] !== 0x6d || wasm[6] !== 1) {
+    throw new PelatoError('the build produced a core WebAssembly module, not a component', 'a WASI Preview 2 component is needed (tinygo -target wasip2, or componentize-js)');
+  }
+  const tool = process.env.WASMTOOLS || 'wasm-tools';
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'pelato-wit-'));
+  try {
+    const file = path.join(dir, 'component.wasm');
+    await writeFile(file, wasm);
+    const { stdout } = await run(tool, ['component', 'wit', file], { maxBuffer: 16 << 20 });
+    return parseWorldInterfaces(stdout);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new PelatoError(`wasm-tools could not read the component: ${String((e as { stderr?: string }).stderr ?? e).trim()}`);
+    return parseWorldInterfaces(await (await loadJsToolchain()).componentWit(wasm));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

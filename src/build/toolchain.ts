@@ -159,3 +159,20 @@ function packageEntry(pkgDir: string, sub: string): string | undefined {
   } else if (sub === '.') rel = pick(exp) ?? pkg.main ?? 'index.js';
   return rel ? path.join(pkgDir, rel) : undefined;
 }
+
+/**
+ * The exact toolchain a language builds with, as text that goes into the build hash: a new compiler
+ * version rebuilds everything, the same one rebuilds nothing.
+ */
+export async function toolchainId(language: string): Promise<string> {
+  if (language === 'go') {
+    const tools = await checkTinyGoTools();
+    return `tinygo ${tools.map((t) => `${t.name}=${t.version}`).join(' ')}`;
+  }
+  const dir = jsToolchainDir();
+  const version = (name: string) => {
+    const file = path.join(dir, 'node_modules', name, 'package.json');
+    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version : 'missing';
+  };
+  return `js componentize-js=${version('@bytecodealliance/componentize-js')} typescript=${version('typescript')}`;
+}
