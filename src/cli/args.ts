@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { PelatoError } from '../common/diagnostics.js';
 
-export const COMMANDS = ['validate', 'gen'] as const;
+export const COMMANDS = ['validate', 'gen', 'deploy', 'remove', 'status'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface CliArgs {
@@ -12,6 +12,11 @@ export interface CliArgs {
   lattice?: string;
   out?: string;
   json: boolean;
+  natsUrl?: string;
+  /** Raw --timeout value; parsed by the deploy stage. */
+  timeout?: string;
+  replace: boolean;
+  keepVersions: boolean;
 }
 
 export const USAGE = `usage: pelato <command> [DIR] [options]
@@ -21,16 +26,24 @@ Ship functions to the edge-cloud continuum on wasmCloud.
 commands:
   validate DIR   check workflow.yaml and the task files; print every problem
   gen DIR        validate, then write DIR/gen/: one wasmCloud project and wadm.yaml per task
+  deploy DIR     put and deploy every app of DIR/gen through wadm; wait until each is deployed
+  remove DIR     undeploy every app of DIR/gen and delete its stored versions
+  status DIR     show what wadm has for every app of DIR/gen
 
 options:
   --registry R   OCI registry for images (overrides workflow.yaml; env REGISTRY_URL)
   --lattice L    wasmCloud lattice (overrides workflow.yaml; env WASMCLOUD_LATTICE)
-  --out PATH     where gen writes (default DIR/gen)
+  --out PATH     where gen writes and deploy/remove/status read (default DIR/gen)
   --json         print the result as JSON
+  --nats-url U   NATS server(s), comma-separated (env NATS_URL, or NATS_HOST/NATS_PORT)
+  --timeout T    deploy/remove: how long to wait per app, e.g. 90s, 2m (default 120s)
+  --replace      deploy: overwrite a stored version whose manifest differs
+  --keep-versions  remove: only undeploy, keep the stored versions
   -h, --help     show this help
   --version      print the version
 
-DIR defaults to the current directory.`;
+DIR defaults to the current directory. A .env file in DIR and in the current directory is read at
+start (the real environment wins); see .env.template for every setting.`;
 
 export type Parsed = CliArgs | { help: true } | { version: true };
 
@@ -45,6 +58,10 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): Parsed {
         lattice: { type: 'string' },
         out: { type: 'string' },
         json: { type: 'boolean', default: false },
+        'nats-url': { type: 'string' },
+        timeout: { type: 'string' },
+        replace: { type: 'boolean', default: false },
+        'keep-versions': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
       },
@@ -67,5 +84,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): Parsed {
     lattice: values.lattice ?? (env.WASMCLOUD_LATTICE || undefined),
     out: values.out,
     json: values.json ?? false,
+    natsUrl: values['nats-url'],
+    timeout: values.timeout,
+    replace: values.replace ?? false,
+    keepVersions: values['keep-versions'] ?? false,
   };
 }

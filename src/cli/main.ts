@@ -1,5 +1,9 @@
 /** The `pelato` command: parse, run one stage, report. */
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { withDotEnv } from '../common/env.js';
+import { deployPlan, parseTimeout, removePlan, statusPlan, type StageOptions } from '../deploy/deploy.js';
+import { deploySummary, eventLine, removeSummary, statusTable } from '../deploy/report.js';
 import { generateToDisk } from '../generate/generate.js';
 import { loadWorkflow } from '../load/workflow.js';
 import { reportFailure, type Reporter } from '../common/report.js';
@@ -8,7 +12,12 @@ import { VERSION } from './version.js';
 
 export async function main(argv: string[], r: Reporter, env = process.env): Promise<number> {
   try {
-    const args = parseCli(argv, env);
+    let args = parseCli(argv, env);
+    if ('dir' in args) {
+      // .env in the project folder, then in the current directory; the real environment wins.
+      env = withDotEnv(env, [args.dir, process.cwd()]).env as NodeJS.ProcessEnv;
+      args = parseCli(argv, env);
+    }
     if ('help' in args) {
       r.out(USAGE);
       return 0;
@@ -17,6 +26,7 @@ export async function main(argv: string[], r: Reporter, env = process.env): Prom
       r.out(VERSION);
       return 0;
     }
+    if (args.command === 'deploy' || args.command === 'remove' || args.command === 'status') return await runDeployStage(args, r, env);
     return await run(args, r);
   } catch (err) {
     return reportFailure(err, r);
@@ -42,6 +52,37 @@ async function run(args: CliArgs, r: Reporter): Promise<number> {
   const rows = g.plan.tasks.map((t) => [t.component_name, t.type, t.targets.join(','), t.image]);
   for (const line of table(['component', 'type', 'targets', 'image'], rows)) r.out(line);
   return 0;
+}
+
+async function runDeployStage(args: CliArgs, r: Reporter, env: NodeJS.ProcessEnv): Promise<number> {
+  const genDir = args.out ?? path.join(args.dir, 'gen');
+  const o: StageOptions = {
+    env,
+    natsUrl: args.natsUrl,
+    lattice: args.lattice,
+    ...(args.timeout !== undefined ? { timeoutMs: parseTimeout(args.timeout) } : {}),
+    ...(args.json ? {} : { onEvent: (e) => r.out(eventLine(e)) }),
+  };
+  if (args.command === 'status') {
+    const s = await statusPlan(genDir, o);
+    if (args.json) r.out(JSON.stringify(s));
+    else for (const line of statusTable(s)) r.out(line);
+    return 0;
+  }
+  if (args.command === 'remove') {
+    const res = await removePlan(genDir, { ...o, keepVersions: args.keepVersions });
+    if (args.json) r.out(JSON.stringify(res));
+    const sum = removeSummary(res);
+    if (!args.json) for (const line of sum.out) r.out(line);
+    for (const line of sum.err) r.err(line);
+    return res.ok ? 0 : 1;
+  }
+  const res = await deployPlan(genDir, { ...o, replace: args.replace });
+  if (args.json) r.out(JSON.stringify(res));
+  const sum = deploySummary(res);
+  if (!args.json) for (const line of sum.out) r.out(line);
+  for (const line of sum.err) r.err(line);
+  return res.ok ? 0 : 1;
 }
 
 export function table(head: string[], rows: string[][]): string[] {

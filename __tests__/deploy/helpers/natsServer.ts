@@ -1,0 +1,95 @@
+/**
+ * A real nats-server on loopback for one test file: found on PELATO_NATS_SERVER, $(go env GOPATH)/bin
+ * (where .ci/run installs it) or PATH; started on a free port with the given config; killed afterwards.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export function natsServerBinary(): string {
+  const fromEnv = process.env.PELATO_NATS_SERVER;
+  if (fromEnv) {
+    if (!existsSync(fromEnv)) throw new Error(`PELATO_NATS_SERVER=${fromEnv} does not exist`);
+    return fromEnv;
+  }
+  const candidates: string[] = [];
+  try {
+    const gopath = execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8' }).trim();
+    for (const p of gopath.split(path.delimiter)) candidates.push(path.join(p, 'bin', 'nats-server'));
+  } catch {
+    // no Go: look on PATH only
+  }
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) if (dir) candidates.push(path.join(dir, 'nats-server'));
+  const found = candidates.find((c) => existsSync(c));
+  if (!found) {
+    throw new Error('nats-server not found (looked in PELATO_NATS_SERVER, $(go env GOPATH)/bin and PATH): run `bash .ci/run` or `go install github.com/nats-io/nats-server/v2@v2.11.17`');
+  }
+  return found;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface NatsServer {
+  port: number;
+  url: string;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+/** Starts nats-server with `config` (nats-server config syntax, without `listen`), waits until it is ready. */
+export async function startNatsServer(config = '', files: Record<string, string> = {}): Promise<NatsServer> {
+  const bin = natsServerBinary();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pelato-nats-'));
+  for (const [name, content] of Object.entries(files)) writeFileSync(path.join(dir, name), content);
+  for (let attempt = 0; ; attempt++) {
+    const port = await freePort();
+    const conf = path.join(dir, 'server.conf');
+    writeFileSync(conf, `listen: "127.0.0.1:${port}"\n${config}\n`);
+    const child: ChildProcess = spawn(bin, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let log = '';
+    const ready = await new Promise<boolean>((resolve) => {
+      const t = setTimeout(() => resolve(false), 10000);
+      child.stderr!.on('data', (d: Buffer) => {
+        log += d.toString();
+        if (log.includes('Server is ready')) {
+          clearTimeout(t);
+          resolve(true);
+        }
+      });
+      child.on('exit', () => {
+        clearTimeout(t);
+        resolve(false);
+      });
+    });
+    if (ready) {
+      return {
+        port,
+        url: `127.0.0.1:${port}`,
+        dir,
+        stop: () =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null) return resolve();
+            child.once('exit', () => {
+              rmSync(dir, { recursive: true, force: true });
+              resolve();
+            });
+            child.kill('SIGTERM');
+          }),
+      };
+    }
+    child.kill('SIGKILL');
+    if (attempt >= 2 || !/address already in use/i.test(log)) throw new Error(`nats-server did not start:\n${log}`);
+  }
+}

@@ -1,0 +1,20 @@
+/** The deploy stage's public surface, for the CLI and for `brush` (generate → build → deploy). */
+export { deployPlan, removePlan, statusPlan, parseTimeout, describeStatus } from './deploy.js';
+export type {
+  AppDeployResult,
+  AppRemoveResult,
+  AppStatusRow,
+  DeployAction,
+  DeployEvent,
+  DeployOptions,
+  DeployOutcome,
+  DeployResult,
+  RemoveOptions,
+  RemoveResult,
+  StageOptions,
+  StatusResult,
+} from './deploy.js';
+export { WadmClient } from './wadmClient.js';
+export { openNats } from './connect.js';
+export { resolveNatsSettings, describeSettings, ENV, OPTION } from './settings.js';
+export { PINNED_MANIFEST, MANIFEST_HASH_ANNOTATION } from './planFiles.js';
