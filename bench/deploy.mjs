@@ -3,7 +3,8 @@
 // (real wadm arrives with a later issue; the stand-in reconciles instantly, so "deployed" here measures
 // PELATO's and NATS's overhead, not a host pulling images). Prints medians over several runs.
 // Usage: node bench/deploy.mjs [runs=5]   (nats-server from PELATO_NATS_SERVER or $(go env GOPATH)/bin)
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -89,7 +90,8 @@ try {
       const wadm = await WadmStandIn.start({ servers: nats.url });
       const dir = gen(n, `${n}_${r}`);
       const t0 = performance.now();
-      const out = execFileSync('node', [cli, 'deploy', dir, '--json'], { env: { ...process.env, NATS_URL: nats.url }, encoding: 'utf8', maxBuffer: 64 << 20 });
+      // Asynchronously: the stand-in answers from this process's event loop.
+      const { stdout: out } = await promisify(execFile)('node', [cli, 'deploy', dir, '--json'], { env: { ...process.env, NATS_URL: nats.url }, encoding: 'utf8', maxBuffer: 64 << 20 });
       wall.push(performance.now() - t0);
       const res = JSON.parse(out);
       if (!res.ok || res.apps.length !== n) throw new Error(`deploy failed: ${out.slice(0, 500)}`);
