@@ -5,13 +5,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { build, parallelism, type BuildOptions } from '../../src/build/build.js';
 import { generateToDisk } from '../../src/generate/generate.js';
 import { loadWorkflow } from '../../src/load/workflow.js';
-import { cleanupProjects, GOOD_TASK, ROOT, tempDir } from '../helpers/project.js';
+import { GOOD_TASK, cleanupProjects, copyExample, tempDir } from '../helpers/project.js';
 import { startRegistry, useTestOras, type TestRegistry } from './helpers/registry.js';
 
 let registry: TestRegistry;
@@ -27,7 +27,7 @@ afterAll(async () => {
 
 async function project(name: string, edit?: (dir: string) => void) {
   const dir = tempDir();
-  cpSync(path.join(ROOT, 'examples', name), dir, { recursive: true, filter: (s) => !s.endsWith(`${path.sep}gen`) });
+  copyExample(name, dir);
   edit?.(dir);
   await generateToDisk(loadWorkflow(dir, { registry: `${registry.host}/pelato-test` }));
   return dir;

@@ -3,7 +3,6 @@
  * and they run: transpiled by jco, executed in Node with WASI from preview2-shim and the wasmCloud
  * interfaces provided by the test. Every template, payloads of 0 B, 256 B and 1 MiB, failing tasks.
  */
-import { cpSync } from 'node:fs';
 import path from 'node:path';
 import { compileJs } from '../../src/build/compile/js.js';
 import { interfaceProblems, parseWorldInterfaces } from '../../src/build/inspect.js';
@@ -12,7 +11,7 @@ import { generateToDisk } from '../../src/generate/generate.js';
 import { loadWorkflow } from '../../src/load/workflow.js';
 import type { PlannedTask } from '../../src/model/plan.js';
 import { runComponent, type Message } from '../../src/run/component.js';
-import { cleanupProjects, makeProject, ROOT, tempDir } from '../helpers/project.js';
+import { cleanupProjects, copyExample, makeProject, tempDir } from '../helpers/project.js';
 
 afterAll(cleanupProjects);
 
@@ -34,7 +33,7 @@ describe('the hello example (TypeScript and JavaScript)', () => {
   let built: Awaited<ReturnType<typeof build>>;
   beforeAll(async () => {
     const dir = tempDir();
-    cpSync(path.join(ROOT, 'examples', 'hello'), dir, { recursive: true, filter: (s) => !s.endsWith(`${path.sep}gen`) });
+    copyExample('hello', dir);
     built = await build(dir);
   }, 600_000);
 

@@ -8,11 +8,11 @@
  * build components (see README, "Toolchains").
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { generate, generateToDisk } from '../../src/generate/generate.js';
 import { loadWorkflow } from '../../src/load/workflow.js';
-import { cleanupProjects, tempDir, ROOT } from '../helpers/project.js';
+import { ROOT, cleanupProjects, copyExample, tempDir } from '../helpers/project.js';
 
 
 afterAll(cleanupProjects);
@@ -30,7 +30,7 @@ describe('generated Go compiles against the real modules', () => {
   const work = tempDir();
   const fixer = path.join(work, 'wasip1fix');
   const project = path.join(work, 'greenhouse');
-  cpSync(path.join(ROOT, 'examples', 'greenhouse'), project, { recursive: true, filter: (s) => !s.endsWith(`${path.sep}gen`) });
+  copyExample('greenhouse', project);
   const wf = loadWorkflow(project);
   const plan = generate(wf).plan;
   const out = path.join(project, 'gen');
@@ -58,7 +58,7 @@ describe('generated Go compiles against the real modules', () => {
 
   test('a compile error in a task file points at tasks/<file>', async () => {
     const broken = path.join(work, 'broken');
-    cpSync(path.join(ROOT, 'examples', 'temperature'), broken, { recursive: true, filter: (s) => !s.endsWith(`${path.sep}gen`) });
+    copyExample('temperature', broken);
     const file = path.join(broken, 'tasks', 'filter.go');
     const src = readFileSync(file, 'utf8').replace('return arg\n}', 'return undefinedThing\n}');
     execFileSync('sh', ['-c', `cat > "${file}"`], { input: src });

@@ -1,5 +1,5 @@
 /** Throw-away user projects on disk for tests. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,4 +53,10 @@ ${top}tasks:
     component_name: upper
     version: 1.0.0
 ${extra}`;
+}
+
+/** A copy of examples/<name> in a temporary folder, without generated or cached output. */
+export function copyExample(name: string, into = tempDir()): string {
+  cpSync(path.join(ROOT, 'examples', name), into, { recursive: true, filter: (s) => !/[\\/](gen|\.pelato)$/.test(s) });
+  return into;
 }

@@ -17184,7 +17184,7 @@ nacl.setPRNG = function(fn) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_report_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8935);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9587);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2462);
 
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i)(process.argv.slice(2), _common_report_js__WEBPACK_IMPORTED_MODULE_0__/* .consoleReporter */ .Ps);
@@ -17194,7 +17194,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9587:
+/***/ 2462:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -17202,8 +17202,6 @@ __webpack_async_result__();
 __nccwpck_require__.d(__webpack_exports__, {
   i: () => (/* binding */ main)
 });
-
-// UNUSED EXPORTS: table
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
@@ -19711,7 +19709,7 @@ const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 /** Command-line parsing in one place: names of commands and options, defaults, and usage text. */
 
 
-const COMMANDS = ['validate', 'gen', 'deploy', 'remove', 'status'];
+const COMMANDS = ['validate', 'gen', 'build', 'test', 'deploy', 'remove', 'status', 'brush'];
 const USAGE = `usage: pelato <command> [DIR] [options]
 
 Ship functions to the edge-cloud continuum on wasmCloud.
@@ -19719,9 +19717,12 @@ Ship functions to the edge-cloud continuum on wasmCloud.
 commands:
   validate DIR   check workflow.yaml and the task files; print every problem
   gen DIR        validate, then write DIR/gen/: one wasmCloud project and wadm.yaml per task
+  build DIR      compile every task of DIR/gen into a checked component and push it to the registry
+  test DIR       run tasks/<name>.test.yaml cases against the built components
   deploy DIR     put and deploy every app of DIR/gen through wadm; wait until each is deployed
   remove DIR     undeploy every app of DIR/gen and delete its stored versions
   status DIR     show what wadm has for every app of DIR/gen
+  brush DIR      the whole pipeline: gen, build, deploy
 
 options:
   --registry R   OCI registry for images (overrides workflow.yaml; env REGISTRY_URL)
@@ -19730,6 +19731,10 @@ options:
   --json         print the result as JSON
   --nats-url U   NATS server(s), comma-separated (env NATS_URL, or NATS_HOST/NATS_PORT)
   --timeout T    deploy/remove: how long to wait per app, e.g. 90s, 2m (default 120s)
+  --no-push      build: compile and check only, publish nothing
+  --overwrite    build: replace a tag that holds other content (development registries only)
+  --parallel N   build: tasks at once (env PARALLEL_BUILD; default one per CPU)
+  --plain-http   build: plain HTTP to the registry (automatic for localhost)
   --replace      deploy: overwrite a stored version whose manifest differs
   --keep-versions  remove: only undeploy, keep the stored versions
   -h, --help     show this help
@@ -19752,6 +19757,10 @@ function parseCli(argv, env) {
                 timeout: { type: 'string' },
                 replace: { type: 'boolean', default: false },
                 'keep-versions': { type: 'boolean', default: false },
+                'no-push': { type: 'boolean', default: false },
+                overwrite: { type: 'boolean', default: false },
+                parallel: { type: 'string' },
+                'plain-http': { type: 'boolean', default: false },
                 help: { type: 'boolean', short: 'h', default: false },
                 version: { type: 'boolean', default: false },
             },
@@ -19782,7 +19791,1332 @@ function parseCli(argv, env) {
         timeout: values.timeout,
         replace: values.replace ?? false,
         keepVersions: values['keep-versions'] ?? false,
+        noPush: values['no-push'] ?? false,
+        overwrite: values.overwrite ?? false,
+        parallel: values.parallel,
+        plainHttp: values['plain-http'] ?? false,
     };
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/build/toolchain.ts
+/**
+ * Finding the tools a build needs, and saying exactly what to install when one is missing or too old.
+ * Nothing is downloaded behind the user's back: the messages name the command or setup step to run.
+ */
+
+
+
+
+
+
+const toolchain_run = (0,external_node_util_namespaceObject.promisify)(external_node_child_process_namespaceObject.execFile);
+/** `toolchains/js` beside `src/` or `dist/`: both sit two levels below the repository root. */
+function jsToolchainDir() {
+    if (process.env.PELATO_JS_TOOLCHAIN)
+        return external_node_path_default().resolve(process.env.PELATO_JS_TOOLCHAIN);
+    return external_node_path_default().join(external_node_path_default().dirname((0,external_node_url_namespaceObject.fileURLToPath)(import.meta.url)), '..', '..', 'toolchains', 'js');
+}
+let jsToolchain;
+/** Loads componentize-js, jco and TypeScript from toolchains/js (installed on demand, ~150 MB). */
+function loadJsToolchain() {
+    jsToolchain ??= (async () => {
+        const dir = jsToolchainDir();
+        const resolve = (name, sub = '.') => {
+            const entry = packageEntry(external_node_path_default().join(dir, 'node_modules', name), sub);
+            if (!entry) {
+                throw new diagnostics/* PelatoError */.K7(`the JavaScript/TypeScript toolchain is not installed (${name} not found in ${dir})`, `run: npm install --no-audit --no-fund --prefix ${external_node_path_default().relative(process.cwd(), dir) || '.'}`);
+            }
+            return entry;
+        };
+        const importFrom = async (name, sub = '.') => importUrl((0,external_node_url_namespaceObject.pathToFileURL)(resolve(name, sub)).href);
+        // componentize-js reads the WIT folder through preview2-shim's WASI filesystem, which starts with no
+        // preopened directories: open the whole filesystem to it.
+        const fs = await importFrom('@bytecodealliance/preview2-shim', './filesystem');
+        fs._setPreopens({ '/': '/' });
+        // One at a time: jest's ES module loader trips over concurrent imports of overlapping graphs.
+        const cjs = await importFrom('@bytecodealliance/componentize-js');
+        const jco = await importFrom('@bytecodealliance/jco');
+        const ts = await importFrom('typescript');
+        const shimDir = external_node_path_default().join(dir, 'node_modules', '@bytecodealliance', 'preview2-shim');
+        return {
+            componentize: cjs.componentize,
+            componentWit: jco.componentWit,
+            transpile: jco.transpile,
+            typescript: ts.default ?? ts,
+            shimDir,
+            dir,
+        };
+    })();
+    jsToolchain.catch(() => (jsToolchain = undefined));
+    return jsToolchain;
+}
+/** Minimum versions of the TinyGo path (wit-bindgen-go v0.7 needs TinyGo ≥ 0.34 and Go ≥ 1.24). */
+const TINYGO_MINIMUMS = { go: '1.24.0', tinygo: '0.34.0', 'wasm-tools': '1.200.0' };
+const INSTALL_HINTS = {
+    go: 'install Go 1.24 or newer (actions/setup-go in GitHub Actions)',
+    tinygo: 'install TinyGo 0.34 or newer, 0.39 recommended (acifani/setup-tinygo in GitHub Actions, or https://tinygo.org/getting-started/install/)',
+    'wasm-tools': 'install wasm-tools 1.200 or newer (taiki-e/install-action with tool: wasm-tools, or cargo install wasm-tools)',
+};
+/** Checks go, tinygo and wasm-tools together, so one run reports everything that is missing. */
+async function checkTinyGoTools(env = process.env) {
+    const wasmTools = env.WASMTOOLS || 'wasm-tools';
+    const probes = [
+        ['go', 'go', ['version'], /go(\d+\.\d+(?:\.\d+)?)/],
+        ['tinygo', 'tinygo', ['version'], /tinygo version (\d+\.\d+\.\d+)/],
+        ['wasm-tools', wasmTools, ['--version'], /wasm-tools (\d+\.\d+\.\d+)/],
+    ];
+    const found = [];
+    const problems = [];
+    for (const [name, cmd, args, re] of probes) {
+        let out = '';
+        try {
+            out = (await toolchain_run(cmd, args, { env, timeout: 30_000 })).stdout;
+        }
+        catch {
+            problems.push(`${name} not found on PATH: ${INSTALL_HINTS[name]}`);
+            continue;
+        }
+        const v = re.exec(out)?.[1];
+        if (!v)
+            problems.push(`could not read the ${name} version from "${out.trim()}"`);
+        else if (compareVersions(v, TINYGO_MINIMUMS[name]) < 0)
+            problems.push(`${name} ${v} is too old (need ${TINYGO_MINIMUMS[name]} or newer): ${INSTALL_HINTS[name]}`);
+        else
+            found.push({ name, version: v });
+    }
+    if (problems.length)
+        throw new diagnostics/* PelatoError */.K7(`the TinyGo toolchain is incomplete:\n  - ${problems.join('\n  - ')}`, 'or build with --toolchain js for JavaScript/TypeScript tasks');
+    return found;
+}
+function compareVersions(a, b) {
+    const pa = a.split('.').map(Number);
+    const pb = b.split('.').map(Number);
+    for (let i = 0; i < 3; i++) {
+        const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+        if (d)
+            return d;
+    }
+    return 0;
+}
+/**
+ * The file an ES import of `<pkg>/<sub>` loads under Node: package.json `exports` with the node/import/
+ * default conditions (wildcards included), else `main`. Undefined when the package is not installed.
+ */
+function packageEntry(pkgDir, sub) {
+    const manifest = external_node_path_default().join(pkgDir, 'package.json');
+    if (!(0,external_node_fs_.existsSync)(manifest))
+        return undefined;
+    const pkg = JSON.parse((0,external_node_fs_.readFileSync)(manifest, 'utf8'));
+    const pick = (target) => {
+        if (typeof target === 'string')
+            return target;
+        if (target && typeof target === 'object') {
+            for (const cond of ['node', 'import', 'default']) {
+                const hit = pick(target[cond]);
+                if (hit)
+                    return hit;
+            }
+        }
+        return undefined;
+    };
+    let rel;
+    const exp = pkg.exports;
+    if (exp && typeof exp === 'object' && Object.keys(exp).some((k) => k.startsWith('.'))) {
+        if (exp[sub] !== undefined)
+            rel = pick(exp[sub]);
+        else {
+            for (const [k, v] of Object.entries(exp)) {
+                if (!k.includes('*'))
+                    continue;
+                const [pre, post] = k.split('*');
+                if (sub.startsWith(pre) && sub.endsWith(post))
+                    rel = pick(v)?.replace('*', sub.slice(pre.length, sub.length - post.length));
+            }
+        }
+    }
+    else if (sub === '.')
+        rel = pick(exp) ?? pkg.main ?? 'index.js';
+    return rel ? external_node_path_default().join(pkgDir, rel) : undefined;
+}
+/**
+ * The exact toolchain a language builds with, as text that goes into the build hash: a new compiler
+ * version rebuilds everything, the same one rebuilds nothing.
+ */
+async function toolchainId(language) {
+    if (language === 'go') {
+        const tools = await checkTinyGoTools();
+        return `tinygo ${tools.map((t) => `${t.name}=${t.version}`).join(' ')}`;
+    }
+    const dir = jsToolchainDir();
+    const version = (name) => {
+        const file = external_node_path_default().join(dir, 'node_modules', name, 'package.json');
+        return (0,external_node_fs_.existsSync)(file) ? JSON.parse((0,external_node_fs_.readFileSync)(file, 'utf8')).version : 'missing';
+    };
+    return `js componentize-js=${version('@bytecodealliance/componentize-js')} typescript=${version('typescript')}`;
+}
+/**
+ * `import()` of a file found at run time. Written through Function so the bundler (ncc) leaves it a real
+ * dynamic import instead of resolving it while bundling.
+ */
+const importUrl = new Function('url', 'return import(url)');
+
+;// CONCATENATED MODULE: ./src/build/compile/js.ts
+/**
+ * JavaScript and TypeScript tasks: the task file (TypeScript types erased), the shared runtime and the
+ * template's glue are joined into one ES module, which componentize-js turns into a component of the
+ * task's world.
+ */
+
+
+
+
+const RUNTIME = 'pelato_runtime.js';
+const MAIN = 'pelato_main.js';
+async function compileJs(projectDir, task) {
+    const tc = await loadJsToolchain();
+    const file = external_node_path_default().posix.basename(task.code);
+    const source = await (0,promises_namespaceObject.readFile)(external_node_path_default().join(projectDir, file), 'utf8');
+    let js = source;
+    if (/\.m?ts$/.test(file)) {
+        const out = tc.typescript.transpileModule(source, {
+            fileName: file,
+            reportDiagnostics: true,
+            compilerOptions: { module: tc.typescript.ModuleKind.ESNext, target: tc.typescript.ScriptTarget.ES2022, verbatimModuleSyntax: false },
+        });
+        const d = out.diagnostics?.[0];
+        if (d) {
+            const line = d.start === undefined ? 1 : source.slice(0, d.start).split('\n').length;
+            const text = typeof d.messageText === 'string' ? d.messageText : d.messageText.messageText;
+            throw new diagnostics/* PelatoError */.K7(`tasks/${task.code}:${line}: ${text}`);
+        }
+        js = out.outputText;
+    }
+    const [runtime, main] = await Promise.all([(0,promises_namespaceObject.readFile)(external_node_path_default().join(projectDir, RUNTIME), 'utf8'), (0,promises_namespaceObject.readFile)(external_node_path_default().join(projectDir, MAIN), 'utf8')]);
+    const buildDir = external_node_path_default().join(projectDir, 'build');
+    await (0,promises_namespaceObject.mkdir)(buildDir, { recursive: true });
+    const module = external_node_path_default().join(buildDir, 'app.js');
+    // Kept on disk so a failing component can be read as the single module it was built from.
+    await (0,promises_namespaceObject.writeFile)(module, `${js}\n// ---- pelato runtime ----\n${runtime}\n// ---- pelato template ----\n${main}`);
+    // Only HTTP templates need the http feature (their incomingHandler export turns fetch-event off).
+    const disableFeatures = task.exports.some((e) => e.startsWith('wasi:http/incoming-handler')) ? [] : ['http', 'fetch-event'];
+    try {
+        const { component } = await tc.componentize({ sourcePath: module, witPath: external_node_path_default().join(projectDir, 'wit'), worldName: task.world, disableFeatures });
+        return component;
+    }
+    catch (e) {
+        const msg = String(e?.message ?? e).split('\n').filter(Boolean).slice(0, 6).join('\n  ');
+        throw new diagnostics/* PelatoError */.K7(`componentize-js failed for tasks/${task.code}:\n  ${msg}`, `the joined module is ${external_node_path_default().relative(process.cwd(), module)}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/build/compile/tinygo.ts
+/**
+ * Go tasks with TinyGo, the path GitHub runners use: `go generate` (wit-bindgen-go through `go tool`)
+ * writes the bindings, then TinyGo compiles straight to a WASI Preview 2 component of the task's world.
+ * TinyGo calls wasm-tools itself to embed the WIT and build the component.
+ */
+
+
+
+
+
+const tinygo_run = (0,external_node_util_namespaceObject.promisify)(external_node_child_process_namespaceObject.execFile);
+async function compileTinyGo(projectDir, task) {
+    const out = external_node_path_default().join('build', 'component.wasm');
+    await step(projectDir, task, 'go', ['generate', './...']);
+    await step(projectDir, task, 'tinygo', ['build', '-target', 'wasip2', '-wit-package', './wit', '-wit-world', task.world, '-o', out, '.']);
+    return (0,promises_namespaceObject.readFile)(external_node_path_default().join(projectDir, out));
+}
+async function step(cwd, task, cmd, args) {
+    try {
+        await tinygo_run(cmd, args, { cwd, maxBuffer: 32 << 20, env: process.env });
+    }
+    catch (e) {
+        const err = e;
+        if (err.code === 'ENOENT')
+            throw new diagnostics/* PelatoError */.K7(`${cmd} not found on PATH`, 'see "Toolchains" in the README');
+        // Compiler messages already point at tasks/<file>:line thanks to the //line directive.
+        const text = `${err.stderr ?? ''}${err.stdout ?? ''}`.trim().split('\n').slice(0, 20).join('\n  ');
+        throw new diagnostics/* PelatoError */.K7(`${cmd} ${args[0]} failed for ${task.component_name}:\n  ${text}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/build/inspect.ts
+/**
+ * What a built component imports and exports, and whether that matches its template: a component that
+ * exports the wrong interface or imports something no provider of its manifest supplies is a build
+ * error, not a surprise at deploy time.
+ */
+
+
+
+
+
+
+
+const inspect_run = (0,external_node_util_namespaceObject.promisify)(external_node_child_process_namespaceObject.execFile);
+/** Reads `import x;` / `export x;` lines of the world that `wasm-tools component wit` / jco print. */
+function parseWorldInterfaces(wit) {
+    const pick = (kind) => [...wit.matchAll(new RegExp(`^\\s*${kind}\\s+([a-z][\\w-]*:[\\w-]+/[\\w-]+(?:@[\\w.+-]+)?)\\s*;`, 'gm'))].map((m) => m[1]).sort();
+    return { imports: pick('import'), exports: pick('export') };
+}
+/** Interfaces every wasmCloud 1.x host provides to any component (WASI 0.2, logging, config). */
+const HOST_PACKAGES = ['wasi:cli', 'wasi:io', 'wasi:clocks', 'wasi:random', 'wasi:filesystem', 'wasi:sockets', 'wasi:logging', 'wasi:config'];
+/**
+ * Imported by componentize-js's engine for fetch() whenever its http feature is on (HTTP templates);
+ * the templates never call it, and wasmCloud hosts satisfy the import at instantiation.
+ */
+const HOST_INTERFACES = ['wasi:http/outgoing-handler'];
+/** Interfaces the providers of a manifest supply, by provider kind. */
+const PROVIDER_INTERFACES = {
+    messaging: ['wasmcloud:messaging/types', 'wasmcloud:messaging/consumer'],
+    http: ['wasi:http/types'],
+    postgres: ['wasmcloud:postgres/types', 'wasmcloud:postgres/query'],
+};
+const unversioned = (i) => i.replace(/@.*$/, '');
+/** Problems with a component's interfaces, empty when it fits its template and providers. */
+function interfaceProblems(task, found) {
+    const problems = [];
+    const exported = new Set(found.exports.map(unversioned));
+    for (const e of task.exports) {
+        if (!exported.has(unversioned(e)))
+            problems.push(`does not export ${e} (template ${task.type} promises it)`);
+    }
+    const allowedIfaces = new Set(task.providers.flatMap((p) => PROVIDER_INTERFACES[p]));
+    for (const i of found.imports) {
+        const name = unversioned(i);
+        const pkg = name.split('/')[0];
+        if (HOST_PACKAGES.includes(pkg) || HOST_INTERFACES.includes(name) || allowedIfaces.has(name))
+            continue;
+        problems.push(`imports ${i}, which no provider of its manifest (${task.providers.join(', ') || 'none'}) supplies`);
+    }
+    return problems;
+}
+/**
+ * A component's world: with `wasm-tools component wit` when wasm-tools is on PATH (TinyGo runners have
+ * it), else with jco's copy of wasm-tools (the JavaScript toolchain). Anything that is not a component
+ * is refused here.
+ */
+async function readInterfaces(wasm) {
+    // A component's preamble: magic, then version 0x0d and layer 0x01 (core modules have layer 0).
+    if (wasm.length < 8 || wasm[0] !== 0 || wasm[1] !== 0x61 || wasm[2] !== 0x73 || wasm[3] !== 0x6d || wasm[6] !== 1) {
+        throw new diagnostics/* PelatoError */.K7('the build produced a core WebAssembly module, not a component', 'a WASI Preview 2 component is needed (tinygo -target wasip2, or componentize-js)');
+    }
+    const tool = process.env.WASMTOOLS || 'wasm-tools';
+    const dir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(external_node_os_default().tmpdir(), 'pelato-wit-'));
+    try {
+        const file = external_node_path_default().join(dir, 'component.wasm');
+        await (0,promises_namespaceObject.writeFile)(file, wasm);
+        const { stdout } = await inspect_run(tool, ['component', 'wit', file], { maxBuffer: 16 << 20 });
+        return parseWorldInterfaces(stdout);
+    }
+    catch (e) {
+        if (e.code !== 'ENOENT')
+            throw new diagnostics/* PelatoError */.K7(`wasm-tools could not read the component: ${String(e.stderr ?? e).trim()}`);
+        return parseWorldInterfaces(await (await loadJsToolchain()).componentWit(wasm));
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/build/publish/artifact.ts
+/**
+ * The CNCF TAG Runtime "Wasm OCI artifact" that wasmCloud hosts pull (the layout `wash push` writes):
+ * an OCI image manifest, config `application/vnd.wasm.config.v0+json`, exactly one `application/wasm` layer.
+ *
+ * Every byte of the config and the manifest is computed here, with sorted keys and a `created` time
+ * that comes from the caller, so the same inputs always give the same manifest digest, which is known
+ * before anything is pushed.
+ */
+
+
+const MANIFEST_MEDIA_TYPE = 'application/vnd.oci.image.manifest.v1+json';
+const WASM_CONFIG_MEDIA_TYPE = 'application/vnd.wasm.config.v0+json';
+const WASM_LAYER_MEDIA_TYPE = 'application/wasm';
+/** Older hosts' name for the wasm layer; wasmCloud 1.x still accepts it. */
+const LEGACY_WASM_LAYER_MEDIA_TYPE = 'application/vnd.module.wasm.content.layer.v1+wasm';
+const ANNOTATION_VERSION = 'org.opencontainers.image.version';
+const ANNOTATION_CREATED = 'org.opencontainers.image.created';
+const ANNOTATION_TITLE = 'org.opencontainers.image.title';
+const ANNOTATION_CONTENT_HASH = 'dev.pelato.content-hash';
+function sha256Digest(b) {
+    return 'sha256:' + (0,external_node_crypto_namespaceObject.createHash)('sha256').update(b).digest('hex');
+}
+const WASM_MAGIC = Buffer.from([0x00, 0x61, 0x73, 0x6d]);
+/** Wasm binaries start with `\0asm`; anything else is refused before it reaches a registry. */
+function checkWasm(bytes, file) {
+    if (bytes.length < 8 || !bytes.subarray(0, 4).equals(WASM_MAGIC)) {
+        throw new diagnostics/* PelatoError */.K7(`${file} is not a WebAssembly binary (no "\\0asm" header)`, 'publish the .wasm file the build produced');
+    }
+}
+/** JSON with object keys sorted at every level: stable bytes for the same value. */
+function artifact_canonicalJson(value) {
+    return JSON.stringify(value, (_k, v) => {
+        if (v && typeof v === 'object' && !Array.isArray(v)) {
+            return Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+        }
+        return v;
+    });
+}
+/** Normalises a time to RFC 3339 in UTC without fractions, e.g. `2026-03-01T12:00:00Z`. */
+function normaliseCreated(created) {
+    const d = created instanceof Date ? created : new Date(typeof created === 'number' ? created * 1000 : created);
+    if (Number.isNaN(d.getTime()))
+        throw new diagnostics/* PelatoError */.K7(`invalid creation time "${String(created)}"`, 'use an RFC 3339 time, e.g. 2026-03-01T12:00:00Z');
+    return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+const uniqSorted = (xs) => [...new Set(xs)].sort();
+function buildArtifact(input) {
+    const layerDescriptor = {
+        mediaType: WASM_LAYER_MEDIA_TYPE,
+        digest: sha256Digest(input.wasm),
+        size: input.wasm.length,
+        annotations: { [ANNOTATION_TITLE]: input.fileName },
+    };
+    const cfg = {
+        created: input.created,
+        architecture: 'wasm',
+        os: 'wasip2',
+        layerDigests: [layerDescriptor.digest],
+        component: { exports: uniqSorted(input.exports), imports: uniqSorted(input.imports) },
+    };
+    const config = Buffer.from(artifact_canonicalJson(cfg));
+    const configDescriptor = { mediaType: WASM_CONFIG_MEDIA_TYPE, digest: sha256Digest(config), size: config.length };
+    const m = {
+        schemaVersion: 2,
+        mediaType: MANIFEST_MEDIA_TYPE,
+        config: configDescriptor,
+        layers: [layerDescriptor],
+        annotations: { [ANNOTATION_CREATED]: input.created, ...input.annotations },
+    };
+    const manifest = Buffer.from(artifact_canonicalJson(m));
+    return { config, configDescriptor, layerDescriptor, manifest, manifestDigest: sha256Digest(manifest) };
+}
+
+;// CONCATENATED MODULE: ./src/build/publish/reference.ts
+/** OCI references as PELATO publishes them: `host[:port]/repository/path:tag`, all lowercase. */
+
+// OCI distribution spec grammar (repository path components and tags), host names and ports.
+const HOST = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::[0-9]{1,5})?$/;
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
+const TAG = /^[a-z0-9_][a-z0-9._-]{0,127}$/;
+/** Parses and checks a tagged reference; throws a PelatoError naming what is wrong. */
+function parseRef(ref) {
+    const bad = (why, hint) => {
+        throw new diagnostics/* PelatoError */.K7(`invalid OCI reference "${ref}": ${why}`, hint);
+    };
+    if (ref !== ref.trim() || ref === '')
+        bad('empty or surrounded by spaces');
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(ref))
+        bad('a reference has no scheme', 'drop the "http://" or "https://" prefix');
+    if (ref !== ref.toLowerCase())
+        bad('references must be lowercase', `use "${ref.toLowerCase()}"`);
+    if (ref.includes('@'))
+        bad('expected a tag, not a digest');
+    const slash = ref.indexOf('/');
+    if (slash <= 0)
+        bad('expected host/repository:tag', 'include the registry host, e.g. localhost:5000/project/component:1.0.0');
+    const registry = ref.slice(0, slash);
+    const rest = ref.slice(slash + 1);
+    const colon = rest.lastIndexOf(':');
+    if (colon < 0)
+        bad('missing the tag', 'append ":<version>"');
+    const repository = rest.slice(0, colon);
+    const tag = rest.slice(colon + 1);
+    if (!HOST.test(registry))
+        bad(`"${registry}" is not a registry host`);
+    if (repository === '' || !repository.split('/').every((c) => PATH_COMPONENT.test(c))) {
+        bad(`"${repository}" is not a valid repository path`, 'use lowercase letters, digits and single separators (. _ __ -) between them');
+    }
+    if (!TAG.test(tag)) {
+        bad(`"${tag}" is not a valid tag`, tag.includes('+') ? 'tags cannot contain "+": drop the semver build metadata' : 'use letters, digits, ".", "_" and "-" (at most 128)');
+    }
+    return { registry, repository, tag };
+}
+function formatRef(r) {
+    return `${r.registry}/${r.repository}:${r.tag}`;
+}
+/** `host/repository@digest`: what a deployment should pin. */
+function digestRef(r, digest) {
+    return `${r.registry}/${r.repository}@${digest}`;
+}
+/** Registries on this machine speak plain HTTP by default (e.g. `localhost:5000`). */
+function isLoopbackRegistry(registry) {
+    const host = registry.startsWith('[') ? registry.slice(0, registry.indexOf(']') + 1) : registry.replace(/:[0-9]+$/, '');
+    return host === 'localhost' || host === '[::1]' || /^127\.[0-9]+\.[0-9]+\.[0-9]+$/.test(host);
+}
+
+;// CONCATENATED MODULE: ./src/build/publish/exec.ts
+/**
+ * Runs the oras CLI as a child process: no shell, arguments as an array, optional standard input (the only
+ * way a secret ever reaches oras), a time limit, and output collected as buffers.
+ */
+
+
+
+/** Where the oras binary is: `PELATO_ORAS` when set, else `oras` from PATH. */
+function exec_orasBinary() {
+    return process.env.PELATO_ORAS || 'oras';
+}
+const exec_ORAS_INSTALL_HINT = 'install oras 1.2 or newer (in GitHub Actions: oras-project/setup-oras; on a machine: your package manager, a release binary, ' +
+    'or scripts/install-test-tools.sh), put it on PATH or set PELATO_ORAS to its path';
+/**
+ * Runs `bin args` and resolves with its exit code and output (a non-zero exit is not an error here).
+ * Rejects with a PelatoError when the binary is missing or the time limit passes.
+ */
+function exec_run(bin, args, opts = {}) {
+    const timeoutMs = opts.timeoutMs ?? 300_000;
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)(bin, args, {
+            cwd: opts.cwd,
+            env: { ...process.env, ...opts.env },
+            stdio: ['pipe', 'pipe', 'pipe'],
+            shell: false,
+        });
+        const out = [];
+        const err = [];
+        let timedOut = false;
+        const timer = setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGKILL');
+        }, timeoutMs);
+        child.stdout.on('data', (b) => out.push(b));
+        child.stderr.on('data', (b) => err.push(b));
+        child.stdin.on('error', () => {
+            /* the child may exit before reading its input; its exit code tells the story */
+        });
+        child.on('error', (e) => {
+            clearTimeout(timer);
+            if (e.code === 'ENOENT')
+                reject(new diagnostics/* PelatoError */.K7(`${bin} was not found`, bin === exec_orasBinary() ? exec_ORAS_INSTALL_HINT : undefined));
+            else
+                reject(new diagnostics/* PelatoError */.K7(`could not run ${bin}: ${e.message}`));
+        });
+        child.on('close', (code, signal) => {
+            clearTimeout(timer);
+            if (timedOut) {
+                reject(new diagnostics/* PelatoError */.K7(`${bin} ${args[0] ?? ''} did not finish within ${Math.round(timeoutMs / 1000)} s`, 'check that the registry answers, then try again'));
+                return;
+            }
+            resolve({ code: code ?? (signal ? 128 : 1), stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') });
+        });
+        child.stdin.end(opts.stdin ?? '');
+    });
+}
+/** Where private temporary folders go: $TMPDIR as this process sees it now, else the system's. */
+function tempRoot() {
+    return process.env.TMPDIR || external_node_os_default().tmpdir();
+}
+
+;// CONCATENATED MODULE: ./src/build/publish/oras.ts
+/**
+ * Publishing components to an OCI registry with the oras CLI (1.2 or newer).
+ *
+ * The artifact is computed here byte for byte (see artifact.ts) and pushed as two blobs and a manifest
+ * (`oras blob push`, `oras manifest push`), so the manifest digest is known before the push: a tag that
+ * already holds that digest is left alone ('unchanged'), a tag that holds anything else is refused unless
+ * overwriting is allowed, because published versions are immutable.
+ *
+ * Credentials: `login` writes them with `--password-stdin` into a private registry config file (0600, in a
+ * 0700 temporary folder) that the caller passes to the other calls and disposes of; nothing is written to
+ * the user's ~/.docker. Without a registry config, oras uses the user's own logins (read only).
+ */
+
+
+
+
+
+
+const MIN_ORAS_VERSION = '1.2.0';
+/** Checks that oras is installed and at least MIN_ORAS_VERSION. */
+async function checkOras() {
+    const bin = orasBinary();
+    const r = await run(bin, ['version'], { timeoutMs: 30_000 });
+    const m = /^Version:\s*v?(\d+)\.(\d+)\.(\d+)\S*/m.exec(r.stdout.toString('utf8'));
+    if (r.code !== 0 || !m)
+        throw new PelatoError(`${bin} does not look like oras ("${bin} version" failed)`, ORAS_INSTALL_HINT);
+    const version = `${m[1]}.${m[2]}.${m[3]}`;
+    if (oras_compareVersions(version, MIN_ORAS_VERSION) < 0) {
+        throw new PelatoError(`oras ${version} is too old: PELATO needs oras ${MIN_ORAS_VERSION} or newer`, ORAS_INSTALL_HINT);
+    }
+    return { version, bin };
+}
+function oras_compareVersions(a, b) {
+    const pa = a.split('.').map(Number);
+    const pb = b.split('.').map(Number);
+    for (let i = 0; i < 3; i++)
+        if ((pa[i] ?? 0) !== (pb[i] ?? 0))
+            return (pa[i] ?? 0) - (pb[i] ?? 0);
+    return 0;
+}
+/** Sorts oras's error output into what the user can do something about. */
+function classifyOrasError(stderr) {
+    // References and URLs are dropped first, so that a repository named e.g. "access-denied" cannot mislead.
+    const s = stderr.toLowerCase().replace(/\S+\/\S+/g, (t) => (t === 'i/o' ? t : '<ref>'));
+    if (/server gave http response to https client/.test(s))
+        return 'http-mismatch';
+    if (/basic credential not found|unauthorized|authentication required|status code 401/.test(s))
+        return 'unauthorized';
+    if (/denied|forbidden|status code 403/.test(s))
+        return 'denied';
+    if (/connection refused|no such host|i\/o timeout|deadline exceeded|network is unreachable|connection reset|eof$|server misbehaving|dial tcp/m.test(s))
+        return 'unreachable';
+    if (/x509|tls:|certificate/.test(s))
+        return 'tls';
+    if (/\bnot found\b|manifest unknown|name unknown|blob unknown|status code 404/.test(s))
+        return 'not-found';
+    return 'other';
+}
+/** Message + hint for a failed oras call; never repeats a secret, never more than one line of oras output. */
+function registryError(what, registry, r, secrets = []) {
+    const kind = classifyOrasError(r.stderr);
+    const creds = 'log in: set REGISTRY_USER and REGISTRY_PASSWORD (a token with push rights), or run "oras login ' + registry + '" yourself';
+    switch (kind) {
+        case 'unauthorized':
+            return new diagnostics/* PelatoError */.K7(`${what}: registry ${registry} says unauthorized (missing or wrong credentials)`, creds);
+        case 'denied':
+            return new diagnostics/* PelatoError */.K7(`${what}: registry ${registry} denied access`, `the credentials in use have no right to this repository; ${creds}`);
+        case 'unreachable':
+            return new diagnostics/* PelatoError */.K7(`${what}: cannot reach registry ${registry} (${firstMatch(r.stderr, /(connection refused|no such host|i\/o timeout|deadline exceeded|network is unreachable|connection reset)/i) ?? 'network error'})`, 'check the registry address (workflow.yaml "registry", --registry or REGISTRY_URL) and that the registry is running');
+        case 'http-mismatch':
+            return new diagnostics/* PelatoError */.K7(`${what}: registry ${registry} speaks plain HTTP, not HTTPS`, 'allow plain HTTP for this registry (only for registries on a trusted network)');
+        case 'tls':
+            return new diagnostics/* PelatoError */.K7(`${what}: TLS with registry ${registry} failed (${redact(lastLine(r.stderr), secrets)})`, 'check the registry certificate, or use plain HTTP for a local registry');
+        case 'not-found':
+            return new diagnostics/* PelatoError */.K7(`${what}: not found in registry ${registry}`);
+        default:
+            return new diagnostics/* PelatoError */.K7(`${what}: oras failed (exit ${r.code}): ${redact(lastLine(r.stderr), secrets) || 'no error output'}`);
+    }
+}
+function firstMatch(s, re) {
+    return re.exec(s)?.[1]?.toLowerCase();
+}
+function lastLine(s) {
+    const lines = s.split('\n').map((l) => l.trim()).filter((l) => l && !/^please check whether/i.test(l));
+    const line = (lines.find((l) => /^error/i.test(l)) ?? lines[lines.length - 1] ?? '').replace(/^error( response from registry)?:\s*/i, '');
+    return line.length > 300 ? line.slice(0, 300) + '…' : line;
+}
+function redact(s, secrets) {
+    let out = s;
+    for (const x of secrets)
+        if (x)
+            out = out.split(x).join('***');
+    return out;
+}
+/**
+ * `oras login` with the password on standard input, into a fresh private registry config that only this
+ * process uses. Dispose of it when done (or use `withLogin`).
+ */
+async function login(registry, user, password, opts = {}) {
+    if (!user || !password) {
+        throw new diagnostics/* PelatoError */.K7(`registry ${registry}: a user name and a password (or token) are both needed to log in`, 'set REGISTRY_USER and REGISTRY_PASSWORD');
+    }
+    const dir = (0,external_node_fs_.mkdtempSync)(external_node_path_default().join(tempRoot(), 'pelato-registry-auth-'));
+    (0,external_node_fs_.chmodSync)(dir, 0o700);
+    const registryConfig = external_node_path_default().join(dir, 'config.json');
+    (0,external_node_fs_.writeFileSync)(registryConfig, '{"auths":{}}\n', { mode: 0o600 });
+    const dispose = () => (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
+    try {
+        const args = ['login', registry, '--username', user, '--password-stdin', '--registry-config', registryConfig, ...plainHttpArg(registry, opts)];
+        // DOCKER_CONFIG too, so that no helper or fallback can reach the user's ~/.docker.
+        const r = await exec_run(exec_orasBinary(), args, { stdin: password + '\n', env: { DOCKER_CONFIG: dir }, timeoutMs: opts.timeoutMs });
+        if (r.code !== 0)
+            throw registryError(`login to ${registry} as ${user}`, registry, r, [password]);
+        (0,external_node_fs_.chmodSync)(registryConfig, 0o600);
+        return { registryConfig, dispose };
+    }
+    catch (e) {
+        dispose();
+        throw e;
+    }
+}
+/** Logs in, runs `fn` with the registry config, and always removes the credentials afterwards. */
+async function withLogin(registry, user, password, opts, fn) {
+    const l = await login(registry, user, password, opts);
+    try {
+        return await fn(l.registryConfig);
+    }
+    finally {
+        l.dispose();
+    }
+}
+// ---------------------------------------------------------------------------------------------------
+// Reading
+function plainHttpArg(registry, opts) {
+    return opts.plainHttp ?? isLoopbackRegistry(registry) ? ['--plain-http'] : [];
+}
+function commonArgs(ref, opts) {
+    return [...plainHttpArg(ref.registry, opts), ...(opts.registryConfig ? ['--registry-config', opts.registryConfig] : [])];
+}
+/** What the tag points at, or undefined when the tag (or repository) does not exist. */
+async function resolveTag(ref, opts = {}) {
+    const r = parseRef(ref);
+    const res = await exec_run(exec_orasBinary(), ['manifest', 'fetch', '--descriptor', formatRef(r), ...commonArgs(r, opts)], { timeoutMs: opts.timeoutMs });
+    if (res.code !== 0) {
+        if (classifyOrasError(res.stderr) === 'not-found')
+            return undefined;
+        throw registryError(`looking up ${ref}`, r.registry, res);
+    }
+    const d = parseJson(res.stdout, `the descriptor of ${ref}`);
+    if (typeof d.digest !== 'string' || typeof d.size !== 'number')
+        throw new diagnostics/* PelatoError */.K7(`registry ${r.registry} returned an unexpected descriptor for ${ref}`);
+    return { digest: d.digest, size: d.size, mediaType: d.mediaType ?? '' };
+}
+/** The manifest (with its digest computed from the bytes received) and its config; undefined when the tag does not exist. */
+async function fetchManifest(ref, opts = {}) {
+    const r = parseRef(ref);
+    const res = await exec_run(exec_orasBinary(), ['manifest', 'fetch', formatRef(r), ...commonArgs(r, opts)], { timeoutMs: opts.timeoutMs });
+    if (res.code !== 0) {
+        if (classifyOrasError(res.stderr) === 'not-found')
+            return undefined;
+        throw registryError(`fetching ${ref}`, r.registry, res);
+    }
+    const manifest = parseJson(res.stdout, `the manifest of ${ref}`);
+    if (!manifest || typeof manifest !== 'object' || !manifest.config || !Array.isArray(manifest.layers)) {
+        throw new diagnostics/* PelatoError */.K7(`${ref} is not an OCI image manifest (an index or an unknown format)`, 'point the reference at a component image');
+    }
+    const cfgRes = await exec_run(exec_orasBinary(), ['blob', 'fetch', '--output', '-', digestRef(r, manifest.config.digest), ...commonArgs(r, opts)], { timeoutMs: opts.timeoutMs });
+    if (cfgRes.code !== 0)
+        throw registryError(`fetching the config of ${ref}`, r.registry, cfgRes);
+    let config;
+    try {
+        config = JSON.parse(cfgRes.stdout.toString('utf8'));
+    }
+    catch {
+        config = undefined;
+    }
+    return {
+        digest: sha256Digest(res.stdout),
+        size: res.stdout.length,
+        manifest,
+        config,
+        contentHash: manifest.annotations?.[ANNOTATION_CONTENT_HASH],
+    };
+}
+/**
+ * For incremental builds: does `ref` already hold a component built from exactly this content hash?
+ * 'same' means the build and the push can be skipped.
+ */
+async function findByContentHash(ref, contentHash, opts = {}) {
+    const got = await fetchManifest(ref, opts);
+    if (!got)
+        return { status: 'absent' };
+    if (got.contentHash === contentHash)
+        return { status: 'same', digest: got.digest };
+    return { status: 'different', digest: got.digest, contentHash: got.contentHash };
+}
+function parseJson(b, what) {
+    try {
+        return JSON.parse(b.toString('utf8'));
+    }
+    catch {
+        throw new diagnostics/* PelatoError */.K7(`could not read ${what}: not JSON`);
+    }
+}
+async function pushComponent(input) {
+    const r = parseRef(input.ref);
+    const ref = formatRef(r);
+    if (r.tag === 'latest') {
+        throw new diagnostics/* PelatoError */.K7(`refusing to publish ${ref}: wasmCloud hosts refuse ":latest"`, 'publish under the component version from workflow.yaml');
+    }
+    let wasm;
+    try {
+        wasm = (0,external_node_fs_.readFileSync)(input.wasmPath);
+    }
+    catch (e) {
+        throw new diagnostics/* PelatoError */.K7(`cannot read ${input.wasmPath}: ${e.code ?? 'read error'}`, 'run the build first');
+    }
+    checkWasm(wasm, input.wasmPath);
+    const extra = { ...input.annotations };
+    for (const k of [ANNOTATION_VERSION, ANNOTATION_CONTENT_HASH])
+        delete extra[k];
+    const fileName = /^[A-Za-z0-9._-]+$/.test(external_node_path_default().basename(input.wasmPath)) ? external_node_path_default().basename(input.wasmPath) : 'component.wasm';
+    const art = buildArtifact({
+        wasm,
+        fileName,
+        imports: input.config.imports,
+        exports: input.config.exports,
+        created: normaliseCreated(input.created ?? 0),
+        annotations: { ...extra, [ANNOTATION_VERSION]: input.version ?? r.tag, [ANNOTATION_CONTENT_HASH]: input.contentHash },
+    });
+    const pinned = digestRef(r, art.manifestDigest);
+    const result = (action, replaced) => ({
+        ref,
+        digestRef: pinned,
+        digest: art.manifestDigest,
+        size: art.manifest.length,
+        action,
+        ...(replaced ? { replaced } : {}),
+    });
+    const existing = await resolveTag(ref, input);
+    if (existing?.digest === art.manifestDigest)
+        return result('unchanged');
+    if (existing && !input.allowOverwrite) {
+        throw new diagnostics/* PelatoError */.K7(`${ref} already exists with a different digest (tags are immutable): bump the version in workflow.yaml`, `the registry has ${existing.digest}, this build is ${art.manifestDigest}`);
+    }
+    // oras wants relative paths (absolute ones need --disable-path-validation): work in a private folder.
+    const dir = (0,external_node_fs_.mkdtempSync)(external_node_path_default().join(tempRoot(), 'pelato-push-'));
+    try {
+        (0,external_node_fs_.writeFileSync)(external_node_path_default().join(dir, 'config.json'), art.config);
+        (0,external_node_fs_.writeFileSync)(external_node_path_default().join(dir, 'layer.wasm'), wasm);
+        (0,external_node_fs_.writeFileSync)(external_node_path_default().join(dir, 'manifest.json'), art.manifest);
+        const repo = `${r.registry}/${r.repository}`;
+        const common = commonArgs(r, input);
+        const steps = [
+            ['uploading the component', ['blob', 'push', `${repo}@${art.layerDescriptor.digest}`, 'layer.wasm', ...common]],
+            ['uploading the config', ['blob', 'push', `${repo}@${art.configDescriptor.digest}`, 'config.json', ...common]],
+            [`tagging ${ref}`, ['manifest', 'push', '--media-type', MANIFEST_MEDIA_TYPE, ref, 'manifest.json', ...common]],
+        ];
+        for (const [what, args] of steps) {
+            const res = await exec_run(exec_orasBinary(), args, { cwd: dir, timeoutMs: input.timeoutMs });
+            if (res.code !== 0)
+                throw registryError(`publishing ${ref} (${what})`, r.registry, res);
+        }
+    }
+    finally {
+        (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
+    }
+    const after = await resolveTag(ref, input);
+    if (after?.digest !== art.manifestDigest) {
+        throw new diagnostics/* PelatoError */.K7(`publishing ${ref}: the registry reports ${after?.digest ?? 'no manifest'} after the push, expected ${art.manifestDigest}`);
+    }
+    return result('pushed', existing?.digest);
+}
+
+;// CONCATENATED MODULE: ./src/build/publish/index.ts
+/** OCI publishing of built components (the "publish" half of `pelato build`). */
+
+
+
+
+
+;// CONCATENATED MODULE: ./src/build/build.ts
+/**
+ * The build stage: every task of gen/plan.json becomes a checked WASI P2 component, published as a Wasm
+ * OCI artifact, with a manifest pinned to its digest for the deploy stage. Only what changed is built:
+ * a task whose build hash is already in the registry (or in the local cache, without pushing) is not
+ * compiled again. Tasks build in parallel; one failure does not hide the others' results.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const BUILD_FILE = 'build.json';
+const METRICS_FILE = 'metrics.json';
+const build_PINNED_MANIFEST = 'wadm.pinned.yaml';
+async function build_readPlan(genDir) {
+    const file = external_node_path_default().join(genDir, PLAN_FILE);
+    if (!(0,external_node_fs_.existsSync)(file))
+        throw new diagnostics/* PelatoError */.K7(`${file} not found`, 'run `pelato gen DIR` first');
+    return JSON.parse(await (0,promises_namespaceObject.readFile)(file, 'utf8'));
+}
+async function build(opts) {
+    const started = external_node_perf_hooks_namespaceObject.performance.now();
+    const plan = await build_readPlan(opts.genDir);
+    const ids = new Map();
+    const idFor = (language) => {
+        if (!ids.has(language))
+            ids.set(language, toolchainId(language));
+        return ids.get(language);
+    };
+    const run = async (registryConfig) => build_pool(plan.tasks, opts.parallel, (task) => buildTask(task, opts, idFor, { plainHttp: opts.plainHttp, registryConfig }));
+    const registry = plan.tasks[0] ? registryHost(plan.tasks[0].image) : undefined;
+    const tasks = opts.push && opts.registryUser && registry
+        ? await withLogin(registry, opts.registryUser, opts.registryPassword ?? '', { plainHttp: opts.plainHttp }, (cfg) => run(cfg))
+        : await run();
+    const result = { ok: tasks.every((t) => t.status !== 'failed'), pushed: opts.push, tasks, ms: Math.round(external_node_perf_hooks_namespaceObject.performance.now() - started) };
+    await writeJson(external_node_path_default().join(opts.genDir, BUILD_FILE), result);
+    if (opts.metrics)
+        await writeJson(external_node_path_default().join(opts.genDir, METRICS_FILE), metrics(plan, result));
+    return result;
+}
+async function buildTask(task, opts, idFor, reg) {
+    const t0 = external_node_perf_hooks_namespaceObject.performance.now();
+    const out = { app: task.app, component_name: task.component_name, language: task.language, image: task.image, status: 'failed', timings_ms: { total: 0 } };
+    const done = () => ((out.timings_ms.total = Math.round(external_node_perf_hooks_namespaceObject.performance.now() - t0)), out);
+    try {
+        // What decides a rebuild: the generated project (content hash) and the exact toolchain.
+        const buildHash = `sha256:${(0,external_node_crypto_namespaceObject.createHash)('sha256').update(`${task.content_hash}\n${await idFor(task.language)}`).digest('hex')}`;
+        if (opts.push) {
+            const existing = await findByContentHash(task.image, buildHash, reg);
+            if (existing.status === 'same') {
+                out.status = 'unchanged';
+                out.digest = existing.digest;
+                out.pinned = pinnedRef(task.image, existing.digest);
+                await writePinnedManifest(opts.genDir, task, out.pinned);
+                opts.log(`${task.component_name}: unchanged in the registry (${existing.digest.slice(0, 19)}…), nothing to build`);
+                return done();
+            }
+            if (existing.status === 'different' && !opts.allowOverwrite) {
+                throw new diagnostics/* PelatoError */.K7(`${task.image} already exists with other content (tags are immutable)`, `bump the version of ${task.component_name} in workflow.yaml`);
+            }
+        }
+        const cached = external_node_path_default().join(opts.cacheDir, `${buildHash.slice('sha256:'.length)}.wasm`);
+        let wasm;
+        if ((0,external_node_fs_.existsSync)(cached)) {
+            wasm = await (0,promises_namespaceObject.readFile)(cached);
+            out.status = 'cached';
+        }
+        else {
+            const c0 = external_node_perf_hooks_namespaceObject.performance.now();
+            opts.log(`${task.component_name}: compiling (${task.language === 'go' ? 'TinyGo' : 'componentize-js'})`);
+            const dir = external_node_path_default().join(opts.genDir, task.dir);
+            wasm = task.language === 'go' ? await compileTinyGo(dir, task) : await compileJs(dir, task);
+            out.timings_ms.compile = Math.round(external_node_perf_hooks_namespaceObject.performance.now() - c0);
+            out.status = 'built';
+        }
+        const k0 = external_node_perf_hooks_namespaceObject.performance.now();
+        const iface = await readInterfaces(wasm);
+        const problems = interfaceProblems(task, iface);
+        out.timings_ms.check = Math.round(external_node_perf_hooks_namespaceObject.performance.now() - k0);
+        if (problems.length)
+            throw new diagnostics/* PelatoError */.K7(`${task.component_name}: the component does not fit template ${task.type}:\n  - ${problems.join('\n  - ')}`);
+        await (0,promises_namespaceObject.mkdir)(opts.cacheDir, { recursive: true });
+        if (out.status === 'built')
+            await writeAtomic(cached, wasm);
+        out.size = wasm.length;
+        out.sha256 = (0,external_node_crypto_namespaceObject.createHash)('sha256').update(wasm).digest('hex');
+        const artifact = external_node_path_default().join(opts.genDir, task.dir, 'build', 'component.wasm');
+        await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(artifact), { recursive: true });
+        await (0,promises_namespaceObject.writeFile)(artifact, wasm);
+        if (opts.push) {
+            const p0 = external_node_perf_hooks_namespaceObject.performance.now();
+            const pushed = await pushComponent({ ...reg, wasmPath: artifact, ref: task.image, config: iface, contentHash: buildHash, version: task.version, allowOverwrite: opts.allowOverwrite });
+            out.timings_ms.push = Math.round(external_node_perf_hooks_namespaceObject.performance.now() - p0);
+            out.digest = pushed.digest;
+            out.pinned = pushed.digestRef;
+            out.pushed = pushed.action === 'pushed';
+            await writePinnedManifest(opts.genDir, task, pushed.digestRef);
+        }
+        opts.log(`${task.component_name}: ${out.status}, ${formatSize(wasm.length)}${out.pinned ? ` → ${out.pinned}` : ''}`);
+    }
+    catch (e) {
+        out.status = 'failed';
+        out.error = e instanceof diagnostics/* PelatoError */.K7 ? `${e.message}${e.hint ? ` (${e.hint})` : ''}` : String(e?.message ?? e);
+        opts.log(`${task.component_name}: FAILED: ${out.error}`);
+    }
+    return done();
+}
+/** The task's manifest with its component image replaced by the digest that was built and pushed. */
+async function writePinnedManifest(genDir, task, pinned) {
+    const doc = dist.parse(await (0,promises_namespaceObject.readFile)(external_node_path_default().join(genDir, task.manifest), 'utf8'));
+    for (const c of doc.spec.components)
+        if (c.type === 'component' && c.properties.image === task.image)
+            c.properties.image = pinned;
+    await writeAtomic(external_node_path_default().join(genDir, task.dir, build_PINNED_MANIFEST), manifestYaml(doc));
+}
+function pinnedRef(image, digest) {
+    return `${image.slice(0, image.lastIndexOf(':'))}@${digest}`;
+}
+function registryHost(image) {
+    return image.split('/')[0];
+}
+function metrics(plan, r) {
+    return {
+        project_name: plan.project_name,
+        total_ms: r.ms,
+        tasks: r.tasks.map((t) => ({ component: t.component_name, status: t.status, size: t.size, ...t.timings_ms })),
+    };
+}
+/** Runs `work` over `items` with at most `width` at once, keeping the input order in the results. */
+async function build_pool(items, width, work) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            results[i] = await work(items[i]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(width, items.length)) }, worker));
+    return results;
+}
+/** `PARALLEL_BUILD`: a number, or True/False as in the seed's .env (True = one per CPU). */
+function parallelism(value) {
+    const cpus = Math.max(1, external_node_os_default().availableParallelism());
+    if (value === undefined || value === '' || /^true$/i.test(value))
+        return cpus;
+    if (/^false$/i.test(value))
+        return 1;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1)
+        throw new diagnostics/* PelatoError */.K7(`PARALLEL_BUILD="${value}" is not a number of tasks or True/False`);
+    return n;
+}
+async function writeJson(file, data) {
+    await writeAtomic(file, JSON.stringify(data, null, 2) + '\n');
+}
+async function writeAtomic(file, data) {
+    const tmp = `${file}.tmp-${process.pid}`;
+    await (0,promises_namespaceObject.writeFile)(tmp, data);
+    await (0,promises_namespaceObject.rename)(tmp, file);
+}
+function formatSize(n) {
+    return n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`;
+}
+
+;// CONCATENATED MODULE: ./src/run/component.ts
+/**
+ * Runs a built component inside Node: jco transpiles it to JavaScript + core modules, WASI comes from
+ * preview2-shim, and the wasmCloud interfaces (messaging, config, logging, postgres) from the caller.
+ * Used by the tests today and by `pelato test` / `pelato dev`.
+ */
+
+
+
+
+
+// Node's global WebAssembly (not in the TypeScript libs this project compiles with).
+const wasmApi = globalThis.WebAssembly;
+const camel = (s) => s.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+async function runComponent(wasm, host, name = 'component') {
+    const tc = await loadJsToolchain();
+    const { files } = await tc.transpile(wasm, { name, instantiation: { tag: 'async' }, noTypescript: true, quiet: true });
+    const dir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(external_node_os_default().tmpdir(), 'pelato-run-'));
+    for (const [rel, data] of Object.entries(files)) {
+        await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(external_node_path_default().join(dir, rel)), { recursive: true });
+        await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(dir, rel), data);
+    }
+    await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(dir, 'package.json'), '{"type":"module"}');
+    const shimUrl = (sub) => (0,external_node_url_namespaceObject.pathToFileURL)(external_node_path_default().join(tc.shimDir, 'dist', 'nodejs', `${sub}.js`)).href;
+    const shim = (await importUrl(shimUrl('index')));
+    const mod = (await importUrl((0,external_node_url_namespaceObject.pathToFileURL)(external_node_path_default().join(dir, `${name}.js`)).href));
+    const config = host.config ?? {};
+    const wasmcloud = {
+        'wasmcloud:messaging/types': {},
+        'wasmcloud:messaging/consumer': {
+            publish: (m) => host.publish({ subject: m.subject, body: new Uint8Array(m.body), replyTo: m.replyTo }),
+            request: () => {
+                throw { tag: 'err', val: 'request is not supported here' };
+            },
+        },
+        'wasi:config/runtime': { get: (k) => config[k], getAll: () => Object.entries(config) },
+        'wasi:logging/logging': { log: (level, ctx, msg) => host.log?.(level, ctx, msg) },
+        'wasmcloud:postgres/types': {},
+        'wasmcloud:postgres/query': {
+            query: (sql, params) => {
+                if (!host.query)
+                    throw { tag: 'unexpected', val: 'no database in this run' };
+                return host.query(sql, params);
+            },
+            queryBatch: () => undefined,
+        },
+    };
+    // Any other import is WASI: `wasi:<package>/<interface>` → preview2-shim's <package>.<interface>.
+    const imports = new Proxy(wasmcloud, {
+        get(target, key) {
+            if (key in target)
+                return target[key];
+            const m = /^wasi:([a-z]+)\/([a-z-]+)$/.exec(key);
+            return m ? shim[m[1]]?.[camel(m[2])] : undefined;
+        },
+        has: () => true,
+    });
+    const instance = await mod.instantiate(async (p) => wasmApi.compile(await (0,promises_namespaceObject.readFile)(external_node_path_default().join(dir, p))), imports);
+    const handler = (instance.handler ?? instance['wasmcloud:messaging/handler@0.2.0']);
+    const incoming = (instance.incomingHandler ?? instance['wasi:http/incoming-handler@0.2.0']);
+    return {
+        handleMessage(msg) {
+            if (!handler)
+                throw new Error('the component does not export wasmcloud:messaging/handler');
+            try {
+                handler.handleMessage({ subject: msg.subject, body: msg.body, replyTo: msg.replyTo });
+                return { ok: true };
+            }
+            catch (e) {
+                // jco turns a result's `err` into a thrown ComponentError carrying it as `payload`.
+                const payload = e.payload;
+                if (payload !== undefined)
+                    return { ok: false, error: String(payload) };
+                throw e;
+            }
+        },
+        serveHttp: incoming
+            ? (port) => {
+                const { HTTPServer } = shim.http;
+                const server = new HTTPServer(incoming);
+                server.listen(port, '127.0.0.1');
+                return { url: `http://127.0.0.1:${port}`, close: () => server.stop() };
+            }
+            : undefined,
+        dispose: () => (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true }),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/run/testcases.ts
+/**
+ * `pelato test`: input/expected pairs for a task, kept next to its code as `tasks/<name>.test.yaml`,
+ * run against the BUILT component (the same bytes that get deployed), with a readable diff on failure.
+ *
+ *   - name: converts a bare number      # optional
+ *     input: "21.5"                      # the message body (or HTTP body)
+ *     expect: '{"kelvin":294.65}'        # what gets published; "" = nothing is published
+ *   - input: '{"celsius": 20}'
+ *     expect_json: { kelvin: 293.15 }    # compared as JSON, key order ignored
+ *   - input: boom
+ *     error: panicked                    # an error result whose text contains this
+ *     config: { max_kelvin: "300" }      # per-case config values (merged over the task's config)
+ */
+
+
+
+
+const CASE_KEYS = ['name', 'input', 'expect', 'expect_json', 'error', 'config'];
+/** `tasks/convert.go` → `tasks/convert.test.yaml`. */
+function testFileFor(tasksDir, code) {
+    const rel = code.replace(/\.[^./]+$/, '');
+    return external_node_path_default().join(tasksDir, `${rel}.test.yaml`);
+}
+function readTestCases(file, display = file) {
+    if (!(0,external_node_fs_.existsSync)(file))
+        return undefined;
+    const lc = new dist.LineCounter();
+    const doc = (0,dist.parseDocument)((0,external_node_fs_.readFileSync)(file, 'utf8'), { lineCounter: lc, prettyErrors: false });
+    const diags = [];
+    const at = (n, message, hint) => {
+        const p = lc.linePos(n?.range?.[0] ?? 0);
+        diags.push({ file: display, line: p.line, col: p.col, message, hint });
+    };
+    if (doc.errors[0]) {
+        const p = lc.linePos(doc.errors[0].pos[0]);
+        throw new diagnostics/* UserInputError */.m2([{ file: display, line: p.line, col: p.col, message: `YAML syntax: ${doc.errors[0].message.split('\n')[0]}` }]);
+    }
+    const root = doc.contents;
+    if (!(0,dist.isSeq)(root)) {
+        at(root, 'a test file is a list of cases', 'e.g. "- input: 21.5" and "expect: 294.65" below it');
+        throw new diagnostics/* UserInputError */.m2(diags);
+    }
+    const cases = [];
+    root.items.forEach((item, i) => {
+        const node = item;
+        if (!(0,dist.isMap)(node))
+            return at(node, `case #${i + 1} must be a mapping`);
+        const raw = (node.toJSON() ?? {});
+        for (const k of Object.keys(raw))
+            if (!CASE_KEYS.includes(k))
+                at(node, `unknown field "${k}" in case #${i + 1}`, `fields: ${CASE_KEYS.join(', ')}`);
+        const line = lc.linePos(node.range?.[0] ?? 0).line;
+        const str = (v) => (v === undefined || v === null ? undefined : typeof v === 'string' ? v : JSON.stringify(v));
+        const input = str(raw.input);
+        if (input === undefined)
+            at(node, `case #${i + 1} has no input`);
+        const outcomes = ['expect', 'expect_json', 'error'].filter((k) => k in raw);
+        if (outcomes.length !== 1)
+            at(node, `case #${i + 1} needs exactly one of expect, expect_json, error`);
+        const config = Object.fromEntries(Object.entries((raw.config ?? {})).map(([k, v]) => [k, String(v)]));
+        cases.push({
+            name: str(raw.name) ?? `case ${i + 1}`,
+            input: input ?? '',
+            expect: 'expect' in raw ? (str(raw.expect) ?? '') : undefined,
+            expectJson: raw.expect_json,
+            error: str(raw.error),
+            config,
+            line,
+        });
+    });
+    if (diags.length)
+        throw new diagnostics/* UserInputError */.m2(diags);
+    return cases;
+}
+/** undefined when the case passes, else a readable explanation with a line diff. */
+function judge(c, got) {
+    if (c.error !== undefined) {
+        if (got.error === undefined)
+            return `expected an error containing ${JSON.stringify(c.error)}, got success${got.published.length ? ` publishing ${JSON.stringify(got.published[0])}` : ''}`;
+        return got.error.includes(c.error) ? undefined : `expected an error containing ${JSON.stringify(c.error)}, got error ${JSON.stringify(got.error)}`;
+    }
+    if (got.error !== undefined)
+        return `expected success, got error ${JSON.stringify(got.error)}`;
+    const out = got.published[0] ?? '';
+    if (got.published.length > 1 && c.expect !== undefined)
+        return `expected one message, ${got.published.length} were published`;
+    if (c.expectJson !== undefined) {
+        let parsed;
+        try {
+            parsed = JSON.parse(out);
+        }
+        catch {
+            return `expected JSON, got ${JSON.stringify(out)}`;
+        }
+        return deepEqual(parsed, c.expectJson) ? undefined : diff(stable(c.expectJson), stable(parsed));
+    }
+    return out === c.expect ? undefined : diff(c.expect ?? '', out);
+}
+function stable(v) {
+    const sort = (x) => Array.isArray(x) ? x.map(sort) : x && typeof x === 'object' ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b)).map(([k, y]) => [k, sort(y)])) : x;
+    return JSON.stringify(sort(v), null, 2);
+}
+function deepEqual(a, b) {
+    return stable(a) === stable(b);
+}
+/** A small line diff: `- expected` / `+ actual`, with the lines both share shown plainly. */
+function diff(expected, actual) {
+    const show = (s) => (s === '' ? '(nothing published)' : s);
+    const e = show(expected).split('\n');
+    const a = show(actual).split('\n');
+    const lines = [];
+    const n = Math.max(e.length, a.length);
+    for (let i = 0; i < n; i++) {
+        if (e[i] === a[i])
+            lines.push(`    ${e[i]}`);
+        else {
+            if (e[i] !== undefined)
+                lines.push(`  - ${e[i]}`);
+            if (a[i] !== undefined)
+                lines.push(`  + ${a[i]}`);
+        }
+    }
+    return `output differs (- expected, + actual):\n${lines.join('\n')}`;
+}
+
+;// CONCATENATED MODULE: ./src/run/test.ts
+/** Runs every task's test cases against its built component and reports pass/fail with diffs. */
+
+
+
+
+
+/** The task's `config:` values as deployed: the config of the component in its manifest. */
+async function taskConfig(genDir, task) {
+    const doc = dist.parse(await (0,promises_namespaceObject.readFile)(external_node_path_default().join(genDir, task.manifest), 'utf8'));
+    const c = doc.spec.components.find((x) => x.type === 'component');
+    return Object.assign({}, ...(c?.properties.config ?? []).map((x) => x.properties ?? {}));
+}
+async function testPlan(plan, genDir, projectDir, log) {
+    const report = { passed: 0, failed: 0, untested: [], results: [] };
+    const tasksDir = external_node_path_default().join(projectDir, 'tasks');
+    for (const task of plan.tasks) {
+        const file = testFileFor(tasksDir, task.code);
+        const display = external_node_path_default().relative(process.cwd(), file) || file;
+        const cases = readTestCases(file, display);
+        if (!cases) {
+            report.untested.push(task.component_name);
+            continue;
+        }
+        const wasm = await (0,promises_namespaceObject.readFile)(external_node_path_default().join(genDir, task.dir, 'build', 'component.wasm'));
+        const base = await taskConfig(genDir, task);
+        log(`${task.component_name} (${display})`);
+        for (const c of cases) {
+            const failure = judge(c, await runCase(wasm, task, c, base));
+            report.results.push({ task: task.component_name, name: c.name, line: c.line, file: display, failure });
+            if (failure) {
+                report.failed++;
+                log(`  ✗ ${c.name}  (${display}:${c.line})\n${failure.replace(/^/gm, '      ')}`);
+            }
+            else {
+                report.passed++;
+                log(`  ✓ ${c.name}`);
+            }
+        }
+    }
+    return report;
+}
+async function runCase(wasm, task, c, base) {
+    const published = [];
+    const decode = (b) => Buffer.from(b).toString('utf8');
+    const component = await runComponent(wasm, {
+        publish: (m) => published.push(decode(m.body)),
+        config: { ...base, ...c.config },
+        // dbsync tasks: the row they would write is their output (one column: its value; several: a JSON object).
+        query: (sql, params) => {
+            const columns = [...(/\(([^)]*)\)\s*VALUES/i.exec(sql)?.[1] ?? '').matchAll(/"((?:[^"]|"")*)"/g)].map((m) => m[1].replace(/""/g, '"'));
+            published.push(params.length === 1 ? String(params[0].val ?? '') : JSON.stringify(Object.fromEntries(params.map((p, i) => [columns[i] ?? String(i), p.val ?? null]))));
+            return [];
+        },
+    });
+    try {
+        const r = component.handleMessage({ subject: task.source_topic ?? 'pelato.test', body: new Uint8Array(Buffer.from(c.input, 'utf8')) });
+        return r.ok ? { published } : { published, error: r.error };
+    }
+    finally {
+        await component.dispose();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cli/table.ts
+/** Plain-text tables for terminal output. */
+function table_table(head, rows) {
+    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+    const fmt = (cells) => '  ' + cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+    return [fmt(head), ...rows.map(fmt)];
+}
+
+;// CONCATENATED MODULE: ./src/cli/buildCommands.ts
+/** `pelato build`, `pelato test` and `pelato brush`: read options, run the stages, report. */
+
+
+
+
+
+const BUILD_ENV = {
+    registryUser: 'REGISTRY_USER',
+    registryPassword: 'REGISTRY_PASSWORD',
+    parallel: 'PARALLEL_BUILD',
+    metrics: 'ENABLE_METRICS',
+};
+function buildCommands_genDirOf(args) {
+    return args.out ?? external_node_path_default().join(args.dir, 'gen');
+}
+async function runBuild(args, r, env, push = !args.noPush) {
+    const genDir = buildCommands_genDirOf(args);
+    const res = await build({
+        genDir,
+        push,
+        allowOverwrite: args.overwrite,
+        parallel: parallelism(args.parallel ?? env[BUILD_ENV.parallel]),
+        plainHttp: args.plainHttp || undefined,
+        registryUser: env[BUILD_ENV.registryUser] || undefined,
+        registryPassword: env[BUILD_ENV.registryPassword] || undefined,
+        cacheDir: external_node_path_default().join(args.dir, '.pelato', 'cache'),
+        metrics: !/^(false|0|no)$/i.test(env[BUILD_ENV.metrics] ?? 'true'),
+        log: args.json ? () => { } : (l) => r.out(l),
+    });
+    if (args.json)
+        r.out(JSON.stringify(res));
+    else {
+        r.out('');
+        const rows = res.tasks.map((t) => [t.component_name, t.status, t.size === undefined ? '-' : formatSize(t.size), t.pinned ?? (push ? '-' : '(not pushed)'), `${(t.timings_ms.total / 1000).toFixed(1)} s`]);
+        for (const line of table_table(['component', 'status', 'size', 'image', 'time'], rows))
+            r.out(line);
+        r.out(`${res.tasks.length} task${res.tasks.length === 1 ? '' : 's'} in ${(res.ms / 1000).toFixed(1)} s${push ? '' : ' (not pushed)'}`);
+    }
+    for (const t of res.tasks)
+        if (t.status === 'failed')
+            r.err(`error: ${t.component_name}: ${t.error}`);
+    return res;
+}
+async function runTest(args, r, env, generate) {
+    // Tests run what the current sources build to: regenerate, then build what changed (cached, never pushed).
+    const code = await generate();
+    if (code !== 0)
+        return code;
+    const built = await runBuild({ ...args, json: true }, { out: () => { }, err: (l) => r.err(l) }, env, false);
+    if (!built.ok)
+        throw new diagnostics/* PelatoError */.K7('some tasks did not build, so they cannot be tested', 'see the errors above');
+    const genDir = buildCommands_genDirOf(args);
+    const report = await testPlan(await build_readPlan(genDir), genDir, args.dir, args.json ? () => { } : (l) => r.out(l));
+    if (args.json)
+        r.out(JSON.stringify(report));
+    else {
+        if (report.untested.length)
+            r.out(`no tests for: ${report.untested.join(', ')} (add tasks/<name>.test.yaml)`);
+        r.out(`${report.passed} passed, ${report.failed} failed`);
+    }
+    return report.failed ? 1 : 0;
 }
 
 ;// CONCATENATED MODULE: ./src/cli/version.ts
@@ -19791,6 +21125,8 @@ const VERSION = '0.1.0';
 
 ;// CONCATENATED MODULE: ./src/cli/main.ts
 /** The `pelato` command: parse, run one stage, report. */
+
+
 
 
 
@@ -19819,13 +21155,19 @@ async function main(argv, r, env = process.env) {
         }
         if (args.command === 'deploy' || args.command === 'remove' || args.command === 'status')
             return await runDeployStage(args, r, env);
-        return await run(args, r);
+        if (args.command === 'build')
+            return (await runBuild(args, r, env)).ok ? 0 : 1;
+        if (args.command === 'test')
+            return await runTest(args, r, env, () => main_run({ ...args, command: 'gen', json: true }, { out: () => { }, err: r.err }));
+        if (args.command === 'brush')
+            return await runBrush(args, r, env);
+        return await main_run(args, r);
     }
     catch (err) {
         return (0,report/* reportFailure */.xV)(err, r);
     }
 }
-async function run(args, r) {
+async function main_run(args, r) {
     const started = external_node_perf_hooks_namespaceObject.performance.now();
     const wf = loadWorkflow(args.dir, { registry: args.registry, lattice: args.lattice });
     const loadMs = external_node_perf_hooks_namespaceObject.performance.now() - started;
@@ -19844,8 +21186,26 @@ async function run(args, r) {
     }
     r.out(`Generated ${g.plan.tasks.length} task${g.plan.tasks.length === 1 ? '' : 's'} of "${wf.project_name}" into ${g.out} in ${ms.toFixed(0)} ms`);
     const rows = g.plan.tasks.map((t) => [t.component_name, t.type, t.targets.join(','), t.image]);
-    for (const line of main_table(['component', 'type', 'targets', 'image'], rows))
+    for (const line of table_table(['component', 'type', 'targets', 'image'], rows))
         r.out(line);
+    return 0;
+}
+/** The seed's name for the whole pipeline: gen → build → deploy, stopping at the first failing stage. */
+async function runBrush(args, r, env) {
+    const stages = [
+        ['gen', () => main_run({ ...args, command: 'gen' }, r)],
+        ['build', async () => ((await runBuild(args, r, env)).ok ? 0 : 1)],
+        ['deploy', () => runDeployStage({ ...args, command: 'deploy' }, r, env)],
+    ];
+    for (const [name, stage] of stages) {
+        if (!args.json)
+            r.out(`== ${name}`);
+        const code = await stage();
+        if (code !== 0) {
+            r.err(`brush stopped: ${name} failed`);
+            return code;
+        }
+    }
     return 0;
 }
 async function runDeployStage(args, r, env) {
@@ -19888,11 +21248,6 @@ async function runDeployStage(args, r, env) {
     for (const line of sum.err)
         r.err(line);
     return res.ok ? 0 : 1;
-}
-function main_table(head, rows) {
-    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-    const fmt = (cells) => '  ' + cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
-    return [fmt(head), ...rows.map(fmt)];
 }
 
 

@@ -52,7 +52,7 @@ export function loadJsToolchain(): Promise<JsToolchain> {
       }
       return entry;
     };
-    const importFrom = async (name: string, sub = '.') => import(pathToFileURL(resolve(name, sub)).href);
+    const importFrom = async (name: string, sub = '.') => importUrl(pathToFileURL(resolve(name, sub)).href);
     // componentize-js reads the WIT folder through preview2-shim's WASI filesystem, which starts with no
     // preopened directories: open the whole filesystem to it.
     const fs = await importFrom('@bytecodealliance/preview2-shim', './filesystem');
@@ -176,3 +176,9 @@ export async function toolchainId(language: string): Promise<string> {
   };
   return `js componentize-js=${version('@bytecodealliance/componentize-js')} typescript=${version('typescript')}`;
 }
+
+/**
+ * `import()` of a file found at run time. Written through Function so the bundler (ncc) leaves it a real
+ * dynamic import instead of resolving it while bundling.
+ */
+export const importUrl = new Function('url', 'return import(url)') as (url: string) => Promise<any>;

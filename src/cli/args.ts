@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { PelatoError } from '../common/diagnostics.js';
 
-export const COMMANDS = ['validate', 'gen', 'deploy', 'remove', 'status'] as const;
+export const COMMANDS = ['validate', 'gen', 'build', 'test', 'deploy', 'remove', 'status', 'brush'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface CliArgs {
@@ -17,6 +17,14 @@ export interface CliArgs {
   timeout?: string;
   replace: boolean;
   keepVersions: boolean;
+  /** build: compile and check only. */
+  noPush: boolean;
+  /** build: replace an existing tag that holds other content (development registries). */
+  overwrite: boolean;
+  /** build: tasks at once (else PARALLEL_BUILD, else one per CPU). */
+  parallel?: string;
+  /** build: talk plain HTTP to the registry (localhost registries use it anyway). */
+  plainHttp: boolean;
 }
 
 export const USAGE = `usage: pelato <command> [DIR] [options]
@@ -26,9 +34,12 @@ Ship functions to the edge-cloud continuum on wasmCloud.
 commands:
   validate DIR   check workflow.yaml and the task files; print every problem
   gen DIR        validate, then write DIR/gen/: one wasmCloud project and wadm.yaml per task
+  build DIR      compile every task of DIR/gen into a checked component and push it to the registry
+  test DIR       run tasks/<name>.test.yaml cases against the built components
   deploy DIR     put and deploy every app of DIR/gen through wadm; wait until each is deployed
   remove DIR     undeploy every app of DIR/gen and delete its stored versions
   status DIR     show what wadm has for every app of DIR/gen
+  brush DIR      the whole pipeline: gen, build, deploy
 
 options:
   --registry R   OCI registry for images (overrides workflow.yaml; env REGISTRY_URL)
@@ -37,6 +48,10 @@ options:
   --json         print the result as JSON
   --nats-url U   NATS server(s), comma-separated (env NATS_URL, or NATS_HOST/NATS_PORT)
   --timeout T    deploy/remove: how long to wait per app, e.g. 90s, 2m (default 120s)
+  --no-push      build: compile and check only, publish nothing
+  --overwrite    build: replace a tag that holds other content (development registries only)
+  --parallel N   build: tasks at once (env PARALLEL_BUILD; default one per CPU)
+  --plain-http   build: plain HTTP to the registry (automatic for localhost)
   --replace      deploy: overwrite a stored version whose manifest differs
   --keep-versions  remove: only undeploy, keep the stored versions
   -h, --help     show this help
@@ -62,6 +77,10 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): Parsed {
         timeout: { type: 'string' },
         replace: { type: 'boolean', default: false },
         'keep-versions': { type: 'boolean', default: false },
+        'no-push': { type: 'boolean', default: false },
+        overwrite: { type: 'boolean', default: false },
+        parallel: { type: 'string' },
+        'plain-http': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
       },
@@ -88,5 +107,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): Parsed {
     timeout: values.timeout,
     replace: values.replace ?? false,
     keepVersions: values['keep-versions'] ?? false,
+    noPush: values['no-push'] ?? false,
+    overwrite: values.overwrite ?? false,
+    parallel: values.parallel,
+    plainHttp: values['plain-http'] ?? false,
   };
 }

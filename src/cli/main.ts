@@ -8,6 +8,8 @@ import { generateToDisk } from '../generate/generate.js';
 import { loadWorkflow } from '../load/workflow.js';
 import { reportFailure, type Reporter } from '../common/report.js';
 import { parseCli, USAGE, type CliArgs } from './args.js';
+import { runBuild, runTest } from './buildCommands.js';
+import { table } from './table.js';
 import { VERSION } from './version.js';
 
 export async function main(argv: string[], r: Reporter, env = process.env): Promise<number> {
@@ -27,6 +29,9 @@ export async function main(argv: string[], r: Reporter, env = process.env): Prom
       return 0;
     }
     if (args.command === 'deploy' || args.command === 'remove' || args.command === 'status') return await runDeployStage(args, r, env);
+    if (args.command === 'build') return (await runBuild(args, r, env)).ok ? 0 : 1;
+    if (args.command === 'test') return await runTest(args, r, env, () => run({ ...args, command: 'gen', json: true }, { out: () => {}, err: r.err }));
+    if (args.command === 'brush') return await runBrush(args, r, env);
     return await run(args, r);
   } catch (err) {
     return reportFailure(err, r);
@@ -51,6 +56,24 @@ async function run(args: CliArgs, r: Reporter): Promise<number> {
   r.out(`Generated ${g.plan.tasks.length} task${g.plan.tasks.length === 1 ? '' : 's'} of "${wf.project_name}" into ${g.out} in ${ms.toFixed(0)} ms`);
   const rows = g.plan.tasks.map((t) => [t.component_name, t.type, t.targets.join(','), t.image]);
   for (const line of table(['component', 'type', 'targets', 'image'], rows)) r.out(line);
+  return 0;
+}
+
+/** The seed's name for the whole pipeline: gen → build → deploy, stopping at the first failing stage. */
+async function runBrush(args: CliArgs, r: Reporter, env: NodeJS.ProcessEnv): Promise<number> {
+  const stages: Array<[string, () => Promise<number>]> = [
+    ['gen', () => run({ ...args, command: 'gen' }, r)],
+    ['build', async () => ((await runBuild(args, r, env)).ok ? 0 : 1)],
+    ['deploy', () => runDeployStage({ ...args, command: 'deploy' }, r, env)],
+  ];
+  for (const [name, stage] of stages) {
+    if (!args.json) r.out(`== ${name}`);
+    const code = await stage();
+    if (code !== 0) {
+      r.err(`brush stopped: ${name} failed`);
+      return code;
+    }
+  }
   return 0;
 }
 
@@ -85,8 +108,3 @@ async function runDeployStage(args: CliArgs, r: Reporter, env: NodeJS.ProcessEnv
   return res.ok ? 0 : 1;
 }
 
-export function table(head: string[], rows: string[][]): string[] {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const fmt = (cells: string[]) => '  ' + cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  return [fmt(head), ...rows.map(fmt)];
-}

@@ -7,7 +7,7 @@ import { mkdtemp, mkdir, rm, writeFile, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadJsToolchain } from '../build/toolchain.js';
+import { importUrl, loadJsToolchain } from '../build/toolchain.js';
 
 export interface Message {
   subject: string;
@@ -49,8 +49,8 @@ export async function runComponent(wasm: Uint8Array, host: Host, name = 'compone
   }
   await writeFile(path.join(dir, 'package.json'), '{"type":"module"}');
   const shimUrl = (sub: string) => pathToFileURL(path.join(tc.shimDir, 'dist', 'nodejs', `${sub}.js`)).href;
-  const shim = (await import(shimUrl('index'))) as Record<string, Record<string, unknown>>;
-  const mod = (await import(pathToFileURL(path.join(dir, `${name}.js`)).href)) as {
+  const shim = (await importUrl(shimUrl('index'))) as Record<string, Record<string, unknown>>;
+  const mod = (await importUrl(pathToFileURL(path.join(dir, `${name}.js`)).href)) as {
     instantiate(get: (p: string) => Promise<unknown>, imports: Record<string, unknown>): Promise<Record<string, unknown>>;
   };
 

@@ -1,0 +1,60 @@
+/** `pelato build`, `pelato test` and `pelato brush`: read options, run the stages, report. */
+import path from 'node:path';
+import { build, formatSize, parallelism, readPlan, type BuildResult } from '../build/build.js';
+import { PelatoError } from '../common/diagnostics.js';
+import type { Reporter } from '../common/report.js';
+import { testPlan } from '../run/test.js';
+import type { CliArgs } from './args.js';
+import { table } from './table.js';
+
+export const BUILD_ENV = {
+  registryUser: 'REGISTRY_USER',
+  registryPassword: 'REGISTRY_PASSWORD',
+  parallel: 'PARALLEL_BUILD',
+  metrics: 'ENABLE_METRICS',
+} as const;
+
+export function genDirOf(args: CliArgs): string {
+  return args.out ?? path.join(args.dir, 'gen');
+}
+
+export async function runBuild(args: CliArgs, r: Reporter, env: NodeJS.ProcessEnv, push = !args.noPush): Promise<BuildResult> {
+  const genDir = genDirOf(args);
+  const res = await build({
+    genDir,
+    push,
+    allowOverwrite: args.overwrite,
+    parallel: parallelism(args.parallel ?? env[BUILD_ENV.parallel]),
+    plainHttp: args.plainHttp || undefined,
+    registryUser: env[BUILD_ENV.registryUser] || undefined,
+    registryPassword: env[BUILD_ENV.registryPassword] || undefined,
+    cacheDir: path.join(args.dir, '.pelato', 'cache'),
+    metrics: !/^(false|0|no)$/i.test(env[BUILD_ENV.metrics] ?? 'true'),
+    log: args.json ? () => {} : (l) => r.out(l),
+  });
+  if (args.json) r.out(JSON.stringify(res));
+  else {
+    r.out('');
+    const rows = res.tasks.map((t) => [t.component_name, t.status, t.size === undefined ? '-' : formatSize(t.size), t.pinned ?? (push ? '-' : '(not pushed)'), `${(t.timings_ms.total / 1000).toFixed(1)} s`]);
+    for (const line of table(['component', 'status', 'size', 'image', 'time'], rows)) r.out(line);
+    r.out(`${res.tasks.length} task${res.tasks.length === 1 ? '' : 's'} in ${(res.ms / 1000).toFixed(1)} s${push ? '' : ' (not pushed)'}`);
+  }
+  for (const t of res.tasks) if (t.status === 'failed') r.err(`error: ${t.component_name}: ${t.error}`);
+  return res;
+}
+
+export async function runTest(args: CliArgs, r: Reporter, env: NodeJS.ProcessEnv, generate: () => Promise<number>): Promise<number> {
+  // Tests run what the current sources build to: regenerate, then build what changed (cached, never pushed).
+  const code = await generate();
+  if (code !== 0) return code;
+  const built = await runBuild({ ...args, json: true }, { out: () => {}, err: (l) => r.err(l) }, env, false);
+  if (!built.ok) throw new PelatoError('some tasks did not build, so they cannot be tested', 'see the errors above');
+  const genDir = genDirOf(args);
+  const report = await testPlan(await readPlan(genDir), genDir, args.dir, args.json ? () => {} : (l) => r.out(l));
+  if (args.json) r.out(JSON.stringify(report));
+  else {
+    if (report.untested.length) r.out(`no tests for: ${report.untested.join(', ')} (add tasks/<name>.test.yaml)`);
+    r.out(`${report.passed} passed, ${report.failed} failed`);
+  }
+  return report.failed ? 1 : 0;
+}
