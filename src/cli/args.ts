@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { PelatoError } from '../common/diagnostics.js';
 
-export const COMMANDS = ['validate', 'gen', 'build', 'test', 'deploy', 'remove', 'status', 'brush'] as const;
+export const COMMANDS = ['validate', 'gen', 'build', 'test', 'dev', 'deploy', 'remove', 'status', 'brush'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface CliArgs {
@@ -25,6 +25,10 @@ export interface CliArgs {
   parallel?: string;
   /** build: talk plain HTTP to the registry (localhost registries use it anyway). */
   plainHttp: boolean;
+  /** dev: messages to send at start, `subject=body`. */
+  send: string[];
+  /** dev: stop once no message is in flight instead of running until Ctrl-C. */
+  once: boolean;
 }
 
 export const USAGE = `usage: pelato <command> [DIR] [options]
@@ -36,6 +40,7 @@ commands:
   gen DIR        validate, then write DIR/gen/: one wasmCloud project and wadm.yaml per task
   build DIR      compile every task of DIR/gen into a checked component and push it to the registry
   test DIR       run tasks/<name>.test.yaml cases against the built components
+  dev DIR        run every task locally, wired topic to topic, with a live log (Ctrl-C stops)
   deploy DIR     put and deploy every app of DIR/gen through wadm; wait until each is deployed
   remove DIR     undeploy every app of DIR/gen and delete its stored versions
   status DIR     show what wadm has for every app of DIR/gen
@@ -52,6 +57,8 @@ options:
   --overwrite    build: replace a tag that holds other content (development registries only)
   --parallel N   build: tasks at once (env PARALLEL_BUILD; default one per CPU)
   --plain-http   build: plain HTTP to the registry (automatic for localhost)
+  --send S=B     dev: publish body B on subject S at start (repeatable)
+  --once         dev: stop when no message is in flight any more
   --replace      deploy: overwrite a stored version whose manifest differs
   --keep-versions  remove: only undeploy, keep the stored versions
   -h, --help     show this help
@@ -81,6 +88,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): Parsed {
         overwrite: { type: 'boolean', default: false },
         parallel: { type: 'string' },
         'plain-http': { type: 'boolean', default: false },
+        send: { type: 'string', multiple: true },
+        once: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
       },
@@ -111,5 +120,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): Parsed {
     overwrite: values.overwrite ?? false,
     parallel: values.parallel,
     plainHttp: values['plain-http'] ?? false,
+    send: values.send ?? [],
+    once: values.once ?? false,
   };
 }

@@ -9,6 +9,7 @@ import { loadWorkflow } from '../load/workflow.js';
 import { reportFailure, type Reporter } from '../common/report.js';
 import { parseCli, USAGE, type CliArgs } from './args.js';
 import { runBuild, runTest } from './buildCommands.js';
+import { runDev } from './devCommand.js';
 import { table } from './table.js';
 import { VERSION } from './version.js';
 
@@ -30,7 +31,9 @@ export async function main(argv: string[], r: Reporter, env = process.env): Prom
     }
     if (args.command === 'deploy' || args.command === 'remove' || args.command === 'status') return await runDeployStage(args, r, env);
     if (args.command === 'build') return (await runBuild(args, r, env)).ok ? 0 : 1;
-    if (args.command === 'test') return await runTest(args, r, env, () => run({ ...args, command: 'gen', json: true }, { out: () => {}, err: r.err }));
+    const regenerate = () => run({ ...(args as CliArgs), command: 'gen', json: true }, { out: () => {}, err: r.err });
+    if (args.command === 'test') return await runTest(args, r, env, regenerate);
+    if (args.command === 'dev') return await runDev(args, r, env, regenerate);
     if (args.command === 'brush') return await runBrush(args, r, env);
     return await run(args, r);
   } catch (err) {

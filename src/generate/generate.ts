@@ -64,6 +64,7 @@ function planTask(wf: Workflow, task: Task, spec: TemplateSpec, project: FileTre
     instances: task.instances,
     source_topic: task.source_topic,
     dest_topic: task.dest_topic,
+    http: task.http,
     language: task.language,
     code: task.code,
     dir: task.component_name,

@@ -21,6 +21,8 @@ export interface PlannedTask {
   instances: number;
   source_topic?: string;
   dest_topic?: string;
+  /** HTTP templates: the path served and the address the http-server provider listens on. */
+  http?: { path: string; address: string };
   /** Language of the task file (`go`). */
   language: string;
   /** Task file relative to the project's tasks/ folder. */

@@ -23,7 +23,7 @@ export interface TestReport {
 }
 
 /** The task's `config:` values as deployed: the config of the component in its manifest. */
-async function taskConfig(genDir: string, task: PlannedTask): Promise<Record<string, string>> {
+export async function taskConfig(genDir: string, task: PlannedTask): Promise<Record<string, string>> {
   const doc = YAML.parse(await readFile(path.join(genDir, task.manifest), 'utf8')) as {
     spec: { components: Array<{ type: string; properties: { config?: Array<{ properties?: Record<string, string> }> } }> };
   };

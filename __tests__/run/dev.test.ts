@@ -1,0 +1,129 @@
+/**
+ * `pelato dev` for real: the hello example's three tasks wired topic to topic in-process and over a real
+ * nats-server; an HTTP POST into the first task; a dbsync task writing rows to a real PostgreSQL.
+ */
+import { connect } from '@nats-io/transport-node';
+import pg from 'pg';
+import { main } from '../../src/cli/main.js';
+import { generateToDisk } from '../../src/generate/generate.js';
+import { build } from '../../src/build/build.js';
+import { loadWorkflow } from '../../src/load/workflow.js';
+import { InProcessBus, subjectMatches } from '../../src/run/bus.js';
+import { startDev } from '../../src/run/dev.js';
+import { startNatsServer } from '../deploy/helpers/natsServer.js';
+import { cleanupProjects, copyExample, makeProject, tempDir } from '../helpers/project.js';
+import { startPostgres } from './helpers/postgres.js';
+import path from 'node:path';
+
+afterAll(cleanupProjects);
+
+async function run(env: Record<string, string>, ...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) }, { PARALLEL_BUILD: '2', ...env });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+const example = copyExample('hello');
+
+describe('pelato dev', () => {
+  test('in-process: a message posted to the first task arrives transformed at the last', async () => {
+    const r = await run({}, 'dev', example, '--send', 'hello.names=Ada', '--once');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/bus: in-process/);
+    const flow = r.out.split('\n').filter((l) => /^\d\d:\d\d/.test(l)).map((l) => l.slice(14));
+    expect(flow).toEqual([
+      'send → hello.names  "Ada"',
+      'hello.names → hello-greet  "Ada"',
+      'hello-greet → hello.greetings  "Hello, Ada!"',
+      'hello.greetings → hello-shout  "Hello, Ada!"',
+      'hello-shout → hello.loud  "HELLO, ADA!"',
+      'hello.loud → hello-measure  "HELLO, ADA!"',
+      'hello-measure → hello.measured  "{\\"text\\":\\"HELLO, ADA!\\",\\"characters\\":11,\\"words\\":2}"',
+    ]);
+    expect(r.out.split('\n').pop()).toBe('stopped');
+  }, 600_000);
+
+  test('over a real nats-server: same subjects, and another client sees the result', async () => {
+    const nats = await startNatsServer();
+    const nc = await connect({ servers: nats.url });
+    const seen: string[] = [];
+    nc.subscribe('hello.measured', { callback: (_e, m) => void seen.push(m.string()) });
+    await nc.flush();
+    try {
+      const r = await run({ NATS_URL: nats.url }, 'dev', example, '--send', 'hello.names=Grace', '--once');
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/bus: NATS at/);
+      await nc.flush();
+      expect(seen).toEqual(['{"text":"HELLO, GRACE!","characters":13,"words":2}']);
+    } finally {
+      await nc.close();
+      await nats.stop();
+    }
+  }, 600_000);
+
+  test('an HTTP POST to the HTTP producer travels through the chain; a blank body publishes nothing', async () => {
+    const lines: string[] = [];
+    const genDir = path.join(example, 'gen');
+    const plan = (await generateToDisk(loadWorkflow(example))).plan;
+    await build({ genDir, push: false, allowOverwrite: false, parallel: 2, cacheDir: path.join(example, '.pelato', 'cache'), metrics: false, log: () => {} });
+    const offset = 20000 + Math.floor(Math.random() * 20000);
+    const s = await startDev(plan, { genDir, bus: new InProcessBus(), httpHost: '127.0.0.1', httpPortOffset: offset, log: (l) => lines.push(l) });
+    try {
+      const res = await fetch(s.http['hello-greet']!, { method: 'POST', body: 'Linus' });
+      expect([res.status, await res.text()]).toEqual([200, 'Hello, Linus!']);
+      expect((await fetch(s.http['hello-greet']!, { method: 'POST', body: ' ' })).status).toBe(204);
+      await s.quiet();
+      expect(lines.some((l) => l.endsWith('hello-measure → hello.measured  "{\\"text\\":\\"HELLO, LINUS!\\",\\"characters\\":13,\\"words\\":2}"'))).toBe(true);
+    } finally {
+      await s.stop();
+    }
+  }, 600_000);
+
+  test('dbsync writes rows into a real PostgreSQL given by DATABASE_URL', async () => {
+    const db = await startPostgres();
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      await client.query('CREATE TABLE readings (sensor text, celsius text, note text)');
+      const dir = makeProject({
+        'tasks/parse.ts': 'export function execTask(arg: string): string { const [sensor, c] = arg.split(":"); return c === undefined ? "" : JSON.stringify({ sensor, celsius: Number(c) }); }\n',
+        'workflow.yaml': `project_name: Rows
+tasks:
+  - { name: Store, type: dbsync_nats, code: parse.ts, targets: [cloud], source_topic: readings.raw, component_name: store, version: 1.0.0, database: { table: readings, columns: [sensor, celsius, note] } }
+`,
+      });
+      const r = await run({ DATABASE_URL: db.url }, 'dev', dir, '--send', 'readings.raw=kitchen:21.5', '--send', 'readings.raw=garbage', '--send', 'readings.raw=hall:-2', '--once');
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      const rows = await client.query('SELECT sensor, celsius, note FROM readings ORDER BY sensor');
+      expect(rows.rows).toEqual([
+        { sensor: 'hall', celsius: '-2', note: null },
+        { sensor: 'kitchen', celsius: '21.5', note: null },
+      ]);
+      expect(r.out).toMatch(/store → \(nothing published\)/);
+      // Without DATABASE_URL: one clear message.
+      const missing = await run({}, 'dev', dir, '--once');
+      expect(missing.code).toBe(1);
+      expect(missing.err).toMatch(/this workflow has dbsync tasks, and DATABASE_URL is not set/);
+    } finally {
+      await client.end();
+      await db.stop();
+    }
+  }, 600_000);
+
+  test('subject matching follows NATS wildcards', () => {
+    expect(subjectMatches('a.*.c', 'a.b.c')).toBe(true);
+    expect(subjectMatches('a.>', 'a.b.c')).toBe(true);
+    expect(subjectMatches('a.>', 'a')).toBe(false);
+    expect(subjectMatches('a.*', 'a.b.c')).toBe(false);
+    expect(subjectMatches('a.b', 'a.b')).toBe(true);
+  });
+
+  test('a bad --send is one readable error', async () => {
+    const r = await run({}, 'dev', tempDir(), '--send', 'nobody', '--once');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/--send "nobody" is not subject=body/);
+  });
+});
