@@ -24280,6 +24280,8 @@ const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(im
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/model/plan.ts
 const PLAN_FILE = 'plan.json';
+/** Written by build next to each wadm.yaml: the manifest with the component image pinned to its digest. */
+const PINNED_MANIFEST = 'wadm.pinned.yaml';
 const PLAN_SCHEMA_VERSION = 1;
 
 ;// CONCATENATED MODULE: ./src/deploy/planFiles.ts
@@ -24293,7 +24295,7 @@ const PLAN_SCHEMA_VERSION = 1;
 
 
 
-const PINNED_MANIFEST = 'wadm.pinned.yaml';
+
 /** Annotation deploy adds to every manifest it puts: the sha256 of the manifest without it. */
 const MANIFEST_HASH_ANNOTATION = 'pelato.dev/manifest-sha256';
 function readPlan(genDir) {
@@ -25737,12 +25739,7 @@ function stripGo(src) {
 /** What the Go templates rely on: `package main` and `func exec_task(arg string) string`, and no `main`. */
 function checkGoTask(source, file) {
     const code = stripGo(source);
-    const at = (index) => {
-        if (index === undefined)
-            return { file, line: 1, col: 1 };
-        const before = code.slice(0, index);
-        return { file, line: before.split('\n').length, col: index - before.lastIndexOf('\n') };
-    };
+    const at = positionIn(code, file);
     const problems = [];
     const pkg = /^\s*package\s+([A-Za-z_]\w*)/m.exec(code);
     if (!pkg)
@@ -25789,12 +25786,7 @@ function stripJs(src) {
 /** What the JS templates rely on: an exported `execTask(arg: string): string`, no clash with template names. */
 function checkJsTask(source, file) {
     const code = stripJs(source);
-    const at = (index) => {
-        if (index === undefined)
-            return { file, line: 1, col: 1 };
-        const before = code.slice(0, index);
-        return { file, line: before.split('\n').length, col: index - before.lastIndexOf('\n') };
-    };
+    const at = positionIn(code, file);
     const problems = [];
     const exported = /^\s*export\s+(?:async\s+)?(?:function\s*\*?\s*execTask\b|(?:const|let|var)\s+execTask\b)/m.exec(code);
     if (!exported) {
@@ -25814,6 +25806,15 @@ function checkJsTask(source, file) {
         problems.push({ message: 'task file imports another module', hint: 'JavaScript/TypeScript tasks are a single self-contained file for now', at: at(imp.index) });
     }
     return problems;
+}
+/** Maps an offset in `code` (same length and line breaks as the source) to file:line:col. */
+function positionIn(code, file) {
+    return (index) => {
+        if (index === undefined)
+            return { file, line: 1, col: 1 };
+        const before = code.slice(0, index);
+        return { file, line: before.split('\n').length, col: index - before.lastIndexOf('\n') };
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/load/workflow.ts
@@ -27237,7 +27238,6 @@ async function pushComponent(input) {
 
 const BUILD_FILE = 'build.json';
 const METRICS_FILE = 'metrics.json';
-const build_PINNED_MANIFEST = 'wadm.pinned.yaml';
 async function build_readPlan(genDir) {
     const file = external_node_path_default().join(genDir, PLAN_FILE);
     if (!(0,external_node_fs_.existsSync)(file))
@@ -27337,7 +27337,7 @@ async function writePinnedManifest(genDir, task, pinned) {
     for (const c of doc.spec.components)
         if (c.type === 'component' && c.properties.image === task.image)
             c.properties.image = pinned;
-    await writeAtomic(external_node_path_default().join(genDir, task.dir, build_PINNED_MANIFEST), manifestYaml(doc));
+    await writeAtomic(external_node_path_default().join(genDir, task.dir, PINNED_MANIFEST), manifestYaml(doc));
 }
 function pinnedRef(image, digest) {
     return `${image.slice(0, image.lastIndexOf(':'))}@${digest}`;

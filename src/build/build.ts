@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import YAML from 'yaml';
 import { PelatoError } from '../common/diagnostics.js';
 import { manifestYaml } from '../generate/generate.js';
-import { PLAN_FILE, type Plan, type PlannedTask } from '../model/plan.js';
+import { PINNED_MANIFEST, PLAN_FILE, type Plan, type PlannedTask } from '../model/plan.js';
 import { compileJs } from './compile/js.js';
 import { compileTinyGo } from './compile/tinygo.js';
 import { interfaceProblems, readInterfaces } from './inspect.js';
@@ -22,7 +22,6 @@ import { toolchainId } from './toolchain.js';
 
 export const BUILD_FILE = 'build.json';
 export const METRICS_FILE = 'metrics.json';
-export const PINNED_MANIFEST = 'wadm.pinned.yaml';
 
 export interface BuildOptions {
   /** The gen/ folder written by `pelato gen`. */

@@ -7,9 +7,9 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { PelatoError } from '../common/diagnostics.js';
-import { PLAN_FILE, type Plan, type PlannedTask } from '../model/plan.js';
+import { PINNED_MANIFEST, PLAN_FILE, type Plan, type PlannedTask } from '../model/plan.js';
 
-export const PINNED_MANIFEST = 'wadm.pinned.yaml';
+export { PINNED_MANIFEST };
 /** Annotation deploy adds to every manifest it puts: the sha256 of the manifest without it. */
 export const MANIFEST_HASH_ANNOTATION = 'pelato.dev/manifest-sha256';
 

@@ -67,11 +67,7 @@ export function stripGo(src: string): string {
 /** What the Go templates rely on: `package main` and `func exec_task(arg string) string`, and no `main`. */
 export function checkGoTask(source: string, file: string): Problem[] {
   const code = stripGo(source);
-  const at = (index: number | undefined) => {
-    if (index === undefined) return { file, line: 1, col: 1 };
-    const before = code.slice(0, index);
-    return { file, line: before.split('\n').length, col: index - before.lastIndexOf('\n') };
-  };
+  const at = positionIn(code, file);
   const problems: Problem[] = [];
   const pkg = /^\s*package\s+([A-Za-z_]\w*)/m.exec(code);
   if (!pkg) problems.push({ message: 'task file has no package clause', hint: 'start it with "package main"', at: at(undefined) });
@@ -118,11 +114,7 @@ export function stripJs(src: string): string {
 /** What the JS templates rely on: an exported `execTask(arg: string): string`, no clash with template names. */
 export function checkJsTask(source: string, file: string): Problem[] {
   const code = stripJs(source);
-  const at = (index: number | undefined) => {
-    if (index === undefined) return { file, line: 1, col: 1 };
-    const before = code.slice(0, index);
-    return { file, line: before.split('\n').length, col: index - before.lastIndexOf('\n') };
-  };
+  const at = positionIn(code, file);
   const problems: Problem[] = [];
   const exported = /^\s*export\s+(?:async\s+)?(?:function\s*\*?\s*execTask\b|(?:const|let|var)\s+execTask\b)/m.exec(code);
   if (!exported) {
@@ -142,4 +134,13 @@ export function checkJsTask(source: string, file: string): Problem[] {
     problems.push({ message: 'task file imports another module', hint: 'JavaScript/TypeScript tasks are a single self-contained file for now', at: at(imp.index) });
   }
   return problems;
+}
+
+/** Maps an offset in `code` (same length and line breaks as the source) to file:line:col. */
+function positionIn(code: string, file: string): (index: number | undefined) => { file: string; line: number; col: number } {
+  return (index) => {
+    if (index === undefined) return { file, line: 1, col: 1 };
+    const before = code.slice(0, index);
+    return { file, line: before.split('\n').length, col: index - before.lastIndexOf('\n') };
+  };
 }

@@ -5,6 +5,8 @@
 import type { ProviderKind } from '../templates/catalog.js';
 
 export const PLAN_FILE = 'plan.json';
+/** Written by build next to each wadm.yaml: the manifest with the component image pinned to its digest. */
+export const PINNED_MANIFEST = 'wadm.pinned.yaml';
 export const PLAN_SCHEMA_VERSION = 1;
 
 export interface PlannedTask {
