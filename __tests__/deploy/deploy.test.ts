@@ -38,7 +38,7 @@ describe('pelato deploy', () => {
     const dir = tempDir();
     const r = await deploy(dir);
     expect(r.code).toBe(1);
-    expect(r.err).toBe(`error: ${path.join(path.resolve(dir), 'gen', 'plan.json')} not found: nothing generated to deploy\n  hint: run \`pelato gen ${path.resolve(dir)}\` first`);
+    expect(r.err).toBe(`error: ${path.join(path.resolve(dir), 'gen', 'plan.json')} not found: nothing generated yet\n  hint: run \`pelato gen ${path.resolve(dir)}\` first`);
   });
 
   test('generates and deploys the seed example, printing status transitions', async () => {

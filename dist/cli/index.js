@@ -23796,7 +23796,7 @@ function extend(target) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_report_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8935);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8610);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8973);
 
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i)(process.argv.slice(2), _common_report_js__WEBPACK_IMPORTED_MODULE_0__/* .consoleReporter */ .Ps);
@@ -23806,7 +23806,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8610:
+/***/ 8973:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -24284,25 +24284,17 @@ const PLAN_FILE = 'plan.json';
 const PINNED_MANIFEST = 'wadm.pinned.yaml';
 const PLAN_SCHEMA_VERSION = 1;
 
-;// CONCATENATED MODULE: ./src/deploy/planFiles.ts
-/**
- * What deploy reads from gen/: the plan and, per app, the manifest to apply — the build stage's pinned
- * `wadm.pinned.yaml` (image@sha256) when it exists, else the generated `wadm.yaml`.
- */
+;// CONCATENATED MODULE: ./src/model/planFile.ts
+/** Reading gen/plan.json, for every stage after generate (build, test, dev, deploy). */
 
 
 
 
-
-
-
-/** Annotation deploy adds to every manifest it puts: the sha256 of the manifest without it. */
-const MANIFEST_HASH_ANNOTATION = 'pelato.dev/manifest-sha256';
 function readPlan(genDir) {
     const file = external_node_path_default().join(genDir, PLAN_FILE);
     if (!(0,external_node_fs_.existsSync)(file)) {
         const project = external_node_path_default().basename(genDir) === 'gen' ? external_node_path_default().dirname(genDir) : genDir;
-        throw new diagnostics/* PelatoError */.K7(`${file} not found: nothing generated to deploy`, `run \`pelato gen ${project}\` first`);
+        throw new diagnostics/* PelatoError */.K7(`${file} not found: nothing generated yet`, `run \`pelato gen ${project}\` first`);
     }
     let plan;
     try {
@@ -24316,6 +24308,23 @@ function readPlan(genDir) {
     }
     return plan;
 }
+
+;// CONCATENATED MODULE: ./src/deploy/planFiles.ts
+/**
+ * What deploy reads from gen/: the plan and, per app, the manifest to apply — the build stage's pinned
+ * `wadm.pinned.yaml` (image@sha256) when it exists, else the generated `wadm.yaml`.
+ */
+
+
+
+
+
+
+
+
+
+/** Annotation deploy adds to every manifest it puts: the sha256 of the manifest without it. */
+const MANIFEST_HASH_ANNOTATION = 'pelato.dev/manifest-sha256';
 /** Canonical JSON (sorted keys) so the hash does not depend on key order. */
 function canonicalJson(v) {
     if (Array.isArray(v))
@@ -27236,17 +27245,13 @@ async function pushComponent(input) {
 
 
 
+
 const BUILD_FILE = 'build.json';
 const METRICS_FILE = 'metrics.json';
-async function build_readPlan(genDir) {
-    const file = external_node_path_default().join(genDir, PLAN_FILE);
-    if (!(0,external_node_fs_.existsSync)(file))
-        throw new diagnostics/* PelatoError */.K7(`${file} not found`, 'run `pelato gen DIR` first');
-    return JSON.parse(await (0,promises_namespaceObject.readFile)(file, 'utf8'));
-}
+
 async function build(opts) {
     const started = external_node_perf_hooks_namespaceObject.performance.now();
-    const plan = await build_readPlan(opts.genDir);
+    const plan = readPlan(opts.genDir);
     const ids = new Map();
     const idFor = (language) => {
         if (!ids.has(language))
@@ -27728,7 +27733,7 @@ async function runTest(args, r, env, generate) {
     if (!built.ok)
         throw new diagnostics/* PelatoError */.K7('some tasks did not build, so they cannot be tested', 'see the errors above');
     const genDir = buildCommands_genDirOf(args);
-    const report = await testPlan(await build_readPlan(genDir), genDir, args.dir, args.json ? () => { } : (l) => r.out(l));
+    const report = await testPlan(await readPlan(genDir), genDir, args.dir, args.json ? () => { } : (l) => r.out(l));
     if (args.json)
         r.out(JSON.stringify(report));
     else {
@@ -28003,7 +28008,7 @@ async function runDev(args, r, env, generate, signal) {
     if (!built.ok)
         throw new diagnostics/* PelatoError */.K7('some tasks did not build, so the workflow cannot run', 'see the errors above');
     const genDir = buildCommands_genDirOf(args);
-    const plan = await build_readPlan(genDir);
+    const plan = await readPlan(genDir);
     let bus;
     const natsUrl = args.natsUrl ?? env[DEV_ENV.natsUrl];
     if (natsUrl) {

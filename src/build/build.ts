@@ -13,7 +13,8 @@ import { performance } from 'node:perf_hooks';
 import YAML from 'yaml';
 import { PelatoError } from '../common/diagnostics.js';
 import { manifestYaml } from '../generate/generate.js';
-import { PINNED_MANIFEST, PLAN_FILE, type Plan, type PlannedTask } from '../model/plan.js';
+import { PINNED_MANIFEST, type Plan, type PlannedTask } from '../model/plan.js';
+import { readPlan } from '../model/planFile.js';
 import { compileJs } from './compile/js.js';
 import { compileTinyGo } from './compile/tinygo.js';
 import { interfaceProblems, readInterfaces } from './inspect.js';
@@ -67,15 +68,11 @@ export interface BuildResult {
   ms: number;
 }
 
-export async function readPlan(genDir: string): Promise<Plan> {
-  const file = path.join(genDir, PLAN_FILE);
-  if (!existsSync(file)) throw new PelatoError(`${file} not found`, 'run `pelato gen DIR` first');
-  return JSON.parse(await readFile(file, 'utf8')) as Plan;
-}
+export { readPlan };
 
 export async function build(opts: BuildOptions): Promise<BuildResult> {
   const started = performance.now();
-  const plan = await readPlan(opts.genDir);
+  const plan = readPlan(opts.genDir);
   const ids = new Map<string, Promise<string>>();
   const idFor = (language: string) => {
     if (!ids.has(language)) ids.set(language, toolchainId(language));

@@ -7,7 +7,10 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { PelatoError } from '../common/diagnostics.js';
-import { PINNED_MANIFEST, PLAN_FILE, type Plan, type PlannedTask } from '../model/plan.js';
+import { PINNED_MANIFEST, type PlannedTask } from '../model/plan.js';
+import { readPlan } from '../model/planFile.js';
+
+export { readPlan };
 
 export { PINNED_MANIFEST };
 /** Annotation deploy adds to every manifest it puts: the sha256 of the manifest without it. */
@@ -25,23 +28,6 @@ export interface AppToDeploy {
   manifestHash: string;
 }
 
-export function readPlan(genDir: string): Plan {
-  const file = path.join(genDir, PLAN_FILE);
-  if (!existsSync(file)) {
-    const project = path.basename(genDir) === 'gen' ? path.dirname(genDir) : genDir;
-    throw new PelatoError(`${file} not found: nothing generated to deploy`, `run \`pelato gen ${project}\` first`);
-  }
-  let plan: Plan;
-  try {
-    plan = JSON.parse(readFileSync(file, 'utf8')) as Plan;
-  } catch (e) {
-    throw new PelatoError(`${file} is not valid JSON (${(e as Error).message})`, 'run `pelato gen` again');
-  }
-  if (!plan || !Array.isArray(plan.tasks) || typeof plan.lattice !== 'string') {
-    throw new PelatoError(`${file} is not a PELATO plan`, 'run `pelato gen` again');
-  }
-  return plan;
-}
 
 /** Canonical JSON (sorted keys) so the hash does not depend on key order. */
 export function canonicalJson(v: unknown): string {
