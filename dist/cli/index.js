@@ -28132,7 +28132,13 @@ async function runBrush(args, r, env) {
     for (const [name, stage] of stages) {
         if (!args.json)
             r.out(`== ${name}`);
-        const code = await stage();
+        let code;
+        try {
+            code = await stage();
+        }
+        catch (err) {
+            code = (0,report/* reportFailure */.xV)(err, r);
+        }
         if (code !== 0) {
             r.err(`brush stopped: ${name} failed`);
             return code;

@@ -71,7 +71,12 @@ async function runBrush(args: CliArgs, r: Reporter, env: NodeJS.ProcessEnv): Pro
   ];
   for (const [name, stage] of stages) {
     if (!args.json) r.out(`== ${name}`);
-    const code = await stage();
+    let code: number;
+    try {
+      code = await stage();
+    } catch (err) {
+      code = reportFailure(err, r);
+    }
     if (code !== 0) {
       r.err(`brush stopped: ${name} failed`);
       return code;
