@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# `pelato deploy` (or `pelato remove`) for the deploy (and root) action. Reads only the project's gen/.
+# Env: PELATO_PROJECT, PELATO_LATTICE, PELATO_TIMEOUT, PELATO_REPLACE (true/false), PELATO_REMOVE (true/false);
+# NATS settings and credentials (NATS_URL, NATS_CREDS_CONTENT, NATS_TOKEN, NATS_USER, NATS_PASSWORD, ...)
+# from the caller's environment, masked here before pelato runs. Output: results (pelato's JSON).
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+for v in NATS_URL NATS_CREDS_CONTENT NATS_NKEY_SEED NATS_JWT NATS_SEED NATS_TOKEN NATS_USER NATS_PASSWORD \
+  NATS_TLS_KEY WASMCLOUD_CTL_JWT WASMCLOUD_CTL_SEED; do
+  mask "$v"
+done
+
+project="${PELATO_PROJECT:-.}"
+replace="${PELATO_REPLACE:-false}"
+remove="${PELATO_REMOVE:-false}"
+bool replace "$replace"
+bool remove "$remove"
+
+[ -f "$project/gen/plan.json" ] || { echo "::error::$project/gen/plan.json not found: run the generate (and build) actions first" >&2; exit 1; }
+if [ "$remove" = true ]; then args=(remove "$project"); else args=(deploy "$project"); fi
+if [ -n "${PELATO_LATTICE:-}" ]; then args+=(--lattice "$PELATO_LATTICE"); fi
+if [ -n "${PELATO_TIMEOUT:-}" ]; then args+=(--timeout "$PELATO_TIMEOUT"); fi
+if [ "$replace" = true ] && [ "$remove" = false ]; then args+=(--replace); fi
+
+json=$(mktemp)
+code=0
+pelato "${args[@]}" --json >"$json" || code=$?
+if [ -s "$json" ]; then
+  set_output results "$(cat "$json")"
+  # One line per app in the log and the job summary: app, action, outcome.
+  lines=$(mktemp)
+  node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    for (const a of r.apps ?? []) console.log([a.app, a.action, a.outcome, a.message].filter(Boolean).join("  "));' "$json" | tee "$lines" || true
+  summary "PELATO ${args[0]}" "$lines"
+  rm -f "$lines"
+fi
+rm -f "$json"
+exit "$code"
