@@ -5,12 +5,14 @@
 #   oras             Go module proxy: oras.land/oras/cmd/oras at $ORAS_VERSION
 #   docker-registry  Debian package (CNCF distribution registry 2.8, /usr/bin/docker-registry)
 #   htpasswd         Debian package apache2-utils (bcrypt hashes for the basic-auth registry)
+#   actionlint       Go module proxy: github.com/rhysd/actionlint at $ACTIONLINT_VERSION (the GitHub workflow tests)
 #
 # Exits non-zero, naming the tool, when anything cannot be installed. Prints the versions at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ORAS_VERSION="${ORAS_VERSION:-v1.3.2}"
+ACTIONLINT_VERSION="${ACTIONLINT_VERSION:-v1.7.12}"
 TOOLS_BIN="$PWD/.tools/bin"
 mkdir -p "$TOOLS_BIN"
 
@@ -56,11 +58,32 @@ if [ "${#apt_missing[@]}" -gt 0 ]; then
 fi
 ln -sf /usr/bin/docker-registry "$TOOLS_BIN/docker-registry"
 
+# --- actionlint ----------------------------------------------------------------------------------------
+actionlint_have=""
+if [ -x "$TOOLS_BIN/actionlint" ]; then
+  actionlint_have=$("$TOOLS_BIN/actionlint" -version 2>/dev/null | head -n1 || true)
+fi
+if [ "$actionlint_have" != "$ACTIONLINT_VERSION" ]; then
+  command -v go >/dev/null 2>&1 || fail "go is required to install actionlint (Go >= 1.24 on PATH)"
+  echo "install-test-tools: installing actionlint $ACTIONLINT_VERSION from the Go module proxy"
+  # Same throwaway-module pattern as oras; -X sets the version actionlint -version prints (checked above).
+  almod=$(mktemp -d)
+  ( cd "$almod" \
+    && go mod init pelato.local/test-tools >/dev/null 2>&1 \
+    && go get "github.com/rhysd/actionlint@$ACTIONLINT_VERSION" \
+    && GOBIN="$TOOLS_BIN" go install -mod=mod -buildvcs=false \
+         -ldflags "-s -w -X github.com/rhysd/actionlint.version=$ACTIONLINT_VERSION" github.com/rhysd/actionlint/cmd/actionlint ) \
+    || { rm -rf "$almod"; fail "could not build actionlint $ACTIONLINT_VERSION from the Go module proxy (see the go error above)"; }
+  rm -rf "$almod"
+fi
+
 # --- check and report ---------------------------------------------------------------------------------
 "$TOOLS_BIN/oras" version >/dev/null 2>&1 || fail "oras in $TOOLS_BIN does not run"
 [ -x /usr/bin/docker-registry ] || fail "docker-registry is not installed"
 command -v htpasswd >/dev/null 2>&1 || fail "htpasswd (apache2-utils) is not installed"
+"$TOOLS_BIN/actionlint" -version >/dev/null 2>&1 || fail "actionlint in $TOOLS_BIN does not run"
 echo "oras:     $("$TOOLS_BIN/oras" version | sed -n 's/^Version:[[:space:]]*//p' | head -n1) ($TOOLS_BIN/oras)"
 echo "registry: $(/usr/bin/docker-registry --version 2>&1 | head -n1)"
+echo "actionlint: $("$TOOLS_BIN/actionlint" -version | head -n1) ($TOOLS_BIN/actionlint)"
 echo "htpasswd: $(dpkg-query -W -f='${Version}' apache2-utils 2>/dev/null || echo present)"
 echo "install-test-tools: done in $(( $(date +%s) - started ))s"
