@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { renameSync, rmSync } from 'node:fs';
 
-const entries = { cli: 'src/cli/index.ts' };
+const entries = { cli: 'src/cli/index.ts', preview: 'src/github/previewMain.ts' };
 for (const [name, src] of Object.entries(entries)) {
   const tmp = `dist/.${name}.tmp`;
   rmSync(tmp, { recursive: true, force: true });

@@ -25,7 +25,7 @@ export interface Action {
 }
 
 /** The root action and the composites in sub-folders (the folder is what users name in `uses:`). */
-export const ACTION_DIRS = ['.', 'generate', 'build', 'test', 'deploy'];
+export const ACTION_DIRS = ['.', 'generate', 'build', 'test', 'deploy', 'preview'];
 
 export function loadAction(dir: string): Action {
   const file = path.join(ROOT, dir, 'action.yml');
