@@ -39,7 +39,7 @@ async function world(config: string, standIn: NodeConnectionOptions, files: Reco
 async function deployWith(env: Record<string, string>, secrets: string[], app: string) {
   const dir = writeGen([{ app, version: '1.0.0' }]);
   const r = await runCli(main, env, 'deploy', dir);
-  for (const s of secrets) expect(r.all).not.toContain(s);
+  expectNoSecrets(r.all, secrets);
   return r;
 }
 

@@ -23796,7 +23796,7 @@ function extend(target) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_report_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8935);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8973);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4999);
 
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i)(process.argv.slice(2), _common_report_js__WEBPACK_IMPORTED_MODULE_0__/* .consoleReporter */ .Ps);
@@ -23806,7 +23806,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8973:
+/***/ 4999:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -24984,12 +24984,17 @@ async function statusPlan(genDir, o = {}) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/deploy/report.ts
+;// CONCATENATED MODULE: ./src/common/table.ts
+/** Plain-text tables for terminal output. */
 function table(head, rows) {
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
     const fmt = (cells) => '  ' + cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
     return [fmt(head), ...rows.map(fmt)];
 }
+
+;// CONCATENATED MODULE: ./src/deploy/report.ts
+/** Lines for a terminal: progress events and the final tables of deploy, remove and status. */
+
 function eventLine(e) {
     return `${e.app}: ${e.text}`;
 }
@@ -25281,7 +25286,6 @@ function templateContext(task, spec) {
         witPackage: spec.witPackage,
         lit: {
             dest_topic: goString(task.dest_topic ?? ''),
-            source_topic: goString(task.source_topic ?? ''),
             http_path: goString(task.http?.path ?? '/'),
             insert_sql: goString(insert),
             columns: `[]string{${(db?.columns ?? []).map(goString).join(', ')}}`,
@@ -25368,6 +25372,21 @@ function listFiles(dir) {
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./src/common/pool.ts
+/** Runs `work` over `items` with at most `width` at once, keeping the input order in the results. */
+async function pool(items, width, work) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            results[i] = await work(items[i]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(width, items.length)) }, worker));
+    return results;
+}
+
 ;// CONCATENATED MODULE: ./src/generate/write.ts
 /**
  * Writes a generated tree so that readers only ever see the old tree or the complete new one: the files
@@ -25377,6 +25396,9 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 
 
 
+
+/** File operations in flight at once. */
+const WIDTH = 16;
 /** A marker file: only a folder holding it may be replaced wholesale. */
 function ensureReplaceable(dir, marker) {
     if (!(0,external_node_fs_.existsSync)(dir))
@@ -25432,16 +25454,8 @@ async function writeFiles(root, files) {
             writes.push(() => (0,promises_namespaceObject.writeFile)(target, data));
         }
     }
-    await pool(writes);
-    await pool(copies.map(([first, target, data]) => () => (0,promises_namespaceObject.link)(first, target).catch(() => (0,promises_namespaceObject.writeFile)(target, data))));
-}
-async function pool(jobs, width = 16) {
-    let next = 0;
-    const worker = async () => {
-        while (next < jobs.length)
-            await jobs[next++]();
-    };
-    await Promise.all(Array.from({ length: Math.min(width, jobs.length) }, worker));
+    await pool(writes, WIDTH, (write) => write());
+    await pool(copies, WIDTH, ([first, target, data]) => (0,promises_namespaceObject.link)(first, target).catch(() => (0,promises_namespaceObject.writeFile)(target, data)));
 }
 
 ;// CONCATENATED MODULE: ./src/generate/generate.ts
@@ -27246,6 +27260,7 @@ async function pushComponent(input) {
 
 
 
+
 const BUILD_FILE = 'build.json';
 const METRICS_FILE = 'metrics.json';
 
@@ -27258,8 +27273,8 @@ async function build(opts) {
             ids.set(language, toolchainId(language));
         return ids.get(language);
     };
-    const run = async (registryConfig) => build_pool(plan.tasks, opts.parallel, (task) => buildTask(task, opts, idFor, { plainHttp: opts.plainHttp, registryConfig }));
-    const registry = plan.tasks[0] ? registryHost(plan.tasks[0].image) : undefined;
+    const run = async (registryConfig) => pool(plan.tasks, opts.parallel, (task) => buildTask(task, opts, idFor, { plainHttp: opts.plainHttp, registryConfig }));
+    const registry = plan.tasks[0] ? parseRef(plan.tasks[0].image).registry : undefined;
     const tasks = opts.push && opts.registryUser && registry
         ? await withLogin(registry, opts.registryUser, opts.registryPassword ?? '', { plainHttp: opts.plainHttp }, (cfg) => run(cfg))
         : await run();
@@ -27281,7 +27296,7 @@ async function buildTask(task, opts, idFor, reg) {
             if (existing.status === 'same') {
                 out.status = 'unchanged';
                 out.digest = existing.digest;
-                out.pinned = pinnedRef(task.image, existing.digest);
+                out.pinned = digestRef(parseRef(task.image), existing.digest);
                 await writePinnedManifest(opts.genDir, task, out.pinned);
                 opts.log(`${task.component_name}: unchanged in the registry (${existing.digest.slice(0, 19)}…), nothing to build`);
                 return done();
@@ -27344,31 +27359,12 @@ async function writePinnedManifest(genDir, task, pinned) {
             c.properties.image = pinned;
     await writeAtomic(external_node_path_default().join(genDir, task.dir, PINNED_MANIFEST), manifestYaml(doc));
 }
-function pinnedRef(image, digest) {
-    return `${image.slice(0, image.lastIndexOf(':'))}@${digest}`;
-}
-function registryHost(image) {
-    return image.split('/')[0];
-}
 function metrics(plan, r) {
     return {
         project_name: plan.project_name,
         total_ms: r.ms,
         tasks: r.tasks.map((t) => ({ component: t.component_name, status: t.status, size: t.size, ...t.timings_ms })),
     };
-}
-/** Runs `work` over `items` with at most `width` at once, keeping the input order in the results. */
-async function build_pool(items, width, work) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const i = next++;
-            results[i] = await work(items[i]);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(width, items.length)) }, worker));
-    return results;
 }
 /** `PARALLEL_BUILD`: a number, or True/False as in the seed's .env (True = one per CPU). */
 function parallelism(value) {
@@ -27408,7 +27404,13 @@ function formatSize(n) {
 // Node's global WebAssembly (not in the TypeScript libs this project compiles with).
 const wasmApi = globalThis.WebAssembly;
 const camel = (s) => s.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+/** Transpile, instantiate and, on dispose, clean up: for one instance of a component. */
 async function runComponent(wasm, host, name = 'component') {
+    const loaded = await loadComponent(wasm, name);
+    const running = await loaded.instantiate(host);
+    return { ...running, dispose: () => loaded.dispose() };
+}
+async function loadComponent(wasm, name = 'component') {
     const tc = await loadJsToolchain();
     const { files } = await tc.transpile(wasm, { name, instantiation: { tag: 'async' }, noTypescript: true, quiet: true });
     const dir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(external_node_os_default().tmpdir(), 'pelato-run-'));
@@ -27420,6 +27422,19 @@ async function runComponent(wasm, host, name = 'component') {
     const shimUrl = (sub) => (0,external_node_url_namespaceObject.pathToFileURL)(external_node_path_default().join(tc.shimDir, 'dist', 'nodejs', `${sub}.js`)).href;
     const shim = (await importUrl(shimUrl('index')));
     const mod = (await importUrl((0,external_node_url_namespaceObject.pathToFileURL)(external_node_path_default().join(dir, `${name}.js`)).href));
+    // Core modules are compiled once and shared by every instance.
+    const compiled = new Map();
+    const coreModule = async (p) => {
+        if (!compiled.has(p))
+            compiled.set(p, await wasmApi.compile(await (0,promises_namespaceObject.readFile)(external_node_path_default().join(dir, p))));
+        return compiled.get(p);
+    };
+    return {
+        instantiate: (host) => instantiate(mod, coreModule, shim, host),
+        dispose: () => (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true }),
+    };
+}
+async function instantiate(mod, coreModule, shim, host) {
     const config = host.config ?? {};
     const wasmcloud = {
         'wasmcloud:messaging/types': {},
@@ -27451,7 +27466,7 @@ async function runComponent(wasm, host, name = 'component') {
         },
         has: () => true,
     });
-    const instance = await mod.instantiate(async (p) => wasmApi.compile(await (0,promises_namespaceObject.readFile)(external_node_path_default().join(dir, p))), imports);
+    const instance = await mod.instantiate(coreModule, imports);
     const handler = (instance.handler ?? instance['wasmcloud:messaging/handler@0.2.0']);
     const incoming = (instance.incomingHandler ?? instance['wasi:http/incoming-handler@0.2.0']);
     return {
@@ -27471,14 +27486,15 @@ async function runComponent(wasm, host, name = 'component') {
             }
         },
         serveHttp: incoming
-            ? (port) => {
+            ? (port, bindHost = '127.0.0.1') => {
                 const { HTTPServer } = shim.http;
                 const server = new HTTPServer(incoming);
-                server.listen(port, '127.0.0.1');
-                return { url: `http://127.0.0.1:${port}`, close: () => server.stop() };
+                server.listen(port, bindHost);
+                return { url: `http://${bindHost}:${port}`, close: () => server.stop() };
             }
             : undefined,
-        dispose: () => (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true }),
+        // The transpiled files belong to the LoadedComponent; an instance has nothing of its own to remove.
+        dispose: async () => { },
     };
 }
 
@@ -27632,28 +27648,34 @@ async function testPlan(plan, genDir, projectDir, log) {
             report.untested.push(task.component_name);
             continue;
         }
-        const wasm = await (0,promises_namespaceObject.readFile)(external_node_path_default().join(genDir, task.dir, 'build', 'component.wasm'));
+        // Transpiled once per task; every case gets a fresh instance, so no state leaks between cases.
+        const component = await loadComponent(await (0,promises_namespaceObject.readFile)(external_node_path_default().join(genDir, task.dir, 'build', 'component.wasm')));
         const base = await taskConfig(genDir, task);
         log(`${task.component_name} (${display})`);
-        for (const c of cases) {
-            const failure = judge(c, await runCase(wasm, task, c, base));
-            report.results.push({ task: task.component_name, name: c.name, line: c.line, file: display, failure });
-            if (failure) {
-                report.failed++;
-                log(`  ✗ ${c.name}  (${display}:${c.line})\n${failure.replace(/^/gm, '      ')}`);
+        try {
+            for (const c of cases) {
+                const failure = judge(c, await runCase(component, task, c, base));
+                report.results.push({ task: task.component_name, name: c.name, line: c.line, file: display, failure });
+                if (failure) {
+                    report.failed++;
+                    log(`  ✗ ${c.name}  (${display}:${c.line})\n${failure.replace(/^/gm, '      ')}`);
+                }
+                else {
+                    report.passed++;
+                    log(`  ✓ ${c.name}`);
+                }
             }
-            else {
-                report.passed++;
-                log(`  ✓ ${c.name}`);
-            }
+        }
+        finally {
+            await component.dispose();
         }
     }
     return report;
 }
-async function runCase(wasm, task, c, base) {
+async function runCase(loaded, task, c, base) {
     const published = [];
     const decode = (b) => Buffer.from(b).toString('utf8');
-    const component = await runComponent(wasm, {
+    const component = await loaded.instantiate({
         publish: (m) => published.push(decode(m.body)),
         config: { ...base, ...c.config },
         // dbsync tasks: the row they would write is their output (one column: its value; several: a JSON object).
@@ -27663,21 +27685,8 @@ async function runCase(wasm, task, c, base) {
             return [];
         },
     });
-    try {
-        const r = component.handleMessage({ subject: task.source_topic ?? 'pelato.test', body: new Uint8Array(Buffer.from(c.input, 'utf8')) });
-        return r.ok ? { published } : { published, error: r.error };
-    }
-    finally {
-        await component.dispose();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/cli/table.ts
-/** Plain-text tables for terminal output. */
-function table_table(head, rows) {
-    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-    const fmt = (cells) => '  ' + cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
-    return [fmt(head), ...rows.map(fmt)];
+    const r = component.handleMessage({ subject: task.source_topic ?? 'pelato.test', body: new Uint8Array(Buffer.from(c.input, 'utf8')) });
+    return r.ok ? { published } : { published, error: r.error };
 }
 
 ;// CONCATENATED MODULE: ./src/cli/buildCommands.ts
@@ -27715,7 +27724,7 @@ async function runBuild(args, r, env, push = !args.noPush) {
     else {
         r.out('');
         const rows = res.tasks.map((t) => [t.component_name, t.status, t.size === undefined ? '-' : formatSize(t.size), t.pinned ?? (push ? '-' : '(not pushed)'), `${(t.timings_ms.total / 1000).toFixed(1)} s`]);
-        for (const line of table_table(['component', 'status', 'size', 'image', 'time'], rows))
+        for (const line of table(['component', 'status', 'size', 'image', 'time'], rows))
             r.out(line);
         r.out(`${res.tasks.length} task${res.tasks.length === 1 ? '' : 's'} in ${(res.ms / 1000).toFixed(1)} s${push ? '' : ' (not pushed)'}`);
     }
@@ -27923,7 +27932,7 @@ async function startDev(plan, opts) {
             const address = httpAddress(task);
             if (address && c.serveHttp) {
                 const port = Number(address.split(':').pop()) + opts.httpPortOffset;
-                const server = c.serveHttp(port);
+                const server = c.serveHttp(port, opts.httpHost);
                 closers.push(() => server.close());
                 http[task.app] = `${server.url}${task.http?.path ?? '/'}`;
                 opts.log(`${task.component_name.padEnd(24)} serves POST ${http[task.app]}`);
@@ -27999,7 +28008,7 @@ function parseSend(values) {
         return { subject: v.slice(0, i), body: new Uint8Array(Buffer.from(v.slice(i + 1), 'utf8')) };
     });
 }
-async function runDev(args, r, env, generate, signal) {
+async function runDev(args, r, env, generate) {
     const sends = parseSend(args.send);
     const code = await generate();
     if (code !== 0)
@@ -28039,7 +28048,6 @@ async function runDev(args, r, env, generate, signal) {
             const stop = () => resolve();
             process.once('SIGINT', stop);
             process.once('SIGTERM', stop);
-            signal?.addEventListener('abort', stop, { once: true });
         });
     }
     await session.stop();
@@ -28118,7 +28126,7 @@ async function main_run(args, r) {
     }
     r.out(`Generated ${g.plan.tasks.length} task${g.plan.tasks.length === 1 ? '' : 's'} of "${wf.project_name}" into ${g.out} in ${ms.toFixed(0)} ms`);
     const rows = g.plan.tasks.map((t) => [t.component_name, t.type, t.targets.join(','), t.image]);
-    for (const line of table_table(['component', 'type', 'targets', 'image'], rows))
+    for (const line of table(['component', 'type', 'targets', 'image'], rows))
         r.out(line);
     return 0;
 }

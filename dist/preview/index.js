@@ -15313,7 +15313,6 @@ function templateContext(task, spec) {
         witPackage: spec.witPackage,
         lit: {
             dest_topic: goString(task.dest_topic ?? ''),
-            source_topic: goString(task.source_topic ?? ''),
             http_path: goString(task.http?.path ?? '/'),
             insert_sql: goString(insert),
             columns: `[]string{${(db?.columns ?? []).map(goString).join(', ')}}`,
@@ -15463,6 +15462,9 @@ function editDistance(a, b) {
 
 
 
+
+/** File operations in flight at once. */
+const WIDTH = 16;
 /** A marker file: only a folder holding it may be replaced wholesale. */
 function write_ensureReplaceable(dir, marker) {
     if (!existsSync(dir))
@@ -15518,16 +15520,8 @@ async function writeFiles(root, files) {
             writes.push(() => writeFile(target, data));
         }
     }
-    await pool(writes);
-    await pool(copies.map(([first, target, data]) => () => link(first, target).catch(() => writeFile(target, data))));
-}
-async function pool(jobs, width = 16) {
-    let next = 0;
-    const worker = async () => {
-        while (next < jobs.length)
-            await jobs[next++]();
-    };
-    await Promise.all(Array.from({ length: Math.min(width, jobs.length) }, worker));
+    await pool(writes, WIDTH, (write) => write());
+    await pool(copies, WIDTH, ([first, target, data]) => link(first, target).catch(() => writeFile(target, data)));
 }
 
 ;// CONCATENATED MODULE: ./src/generate/generate.ts

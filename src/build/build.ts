@@ -12,13 +12,14 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import YAML from 'yaml';
 import { PelatoError } from '../common/diagnostics.js';
+import { pool } from '../common/pool.js';
 import { manifestYaml } from '../generate/generate.js';
 import { PINNED_MANIFEST, type Plan, type PlannedTask } from '../model/plan.js';
 import { readPlan } from '../model/planFile.js';
 import { compileJs } from './compile/js.js';
 import { compileTinyGo } from './compile/tinygo.js';
 import { interfaceProblems, readInterfaces } from './inspect.js';
-import { findByContentHash, pushComponent, withLogin, type RegistryOptions } from './publish/index.js';
+import { digestRef, findByContentHash, parseRef, pushComponent, withLogin, type RegistryOptions } from './publish/index.js';
 import { toolchainId } from './toolchain.js';
 
 export const BUILD_FILE = 'build.json';
@@ -80,7 +81,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   };
   const run = async (registryConfig?: string) =>
     pool(plan.tasks, opts.parallel, (task) => buildTask(task, opts, idFor, { plainHttp: opts.plainHttp, registryConfig }));
-  const registry = plan.tasks[0] ? registryHost(plan.tasks[0].image) : undefined;
+  const registry = plan.tasks[0] ? parseRef(plan.tasks[0].image).registry : undefined;
   const tasks =
     opts.push && opts.registryUser && registry
       ? await withLogin(registry, opts.registryUser, opts.registryPassword ?? '', { plainHttp: opts.plainHttp }, (cfg) => run(cfg))
@@ -103,7 +104,7 @@ async function buildTask(task: PlannedTask, opts: BuildOptions, idFor: (l: strin
       if (existing.status === 'same') {
         out.status = 'unchanged';
         out.digest = existing.digest;
-        out.pinned = pinnedRef(task.image, existing.digest);
+        out.pinned = digestRef(parseRef(task.image), existing.digest);
         await writePinnedManifest(opts.genDir, task, out.pinned);
         opts.log(`${task.component_name}: unchanged in the registry (${existing.digest.slice(0, 19)}…), nothing to build`);
         return done();
@@ -162,34 +163,12 @@ async function writePinnedManifest(genDir: string, task: PlannedTask, pinned: st
   await writeAtomic(path.join(genDir, task.dir, PINNED_MANIFEST), manifestYaml(doc));
 }
 
-function pinnedRef(image: string, digest: string): string {
-  return `${image.slice(0, image.lastIndexOf(':'))}@${digest}`;
-}
-
-function registryHost(image: string): string {
-  return image.split('/')[0]!;
-}
-
 function metrics(plan: Plan, r: BuildResult) {
   return {
     project_name: plan.project_name,
     total_ms: r.ms,
     tasks: r.tasks.map((t) => ({ component: t.component_name, status: t.status, size: t.size, ...t.timings_ms })),
   };
-}
-
-/** Runs `work` over `items` with at most `width` at once, keeping the input order in the results. */
-export async function pool<T, R>(items: T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(width, items.length)) }, worker));
-  return results;
 }
 
 /** `PARALLEL_BUILD`: a number, or True/False as in the seed's .env (True = one per CPU). */

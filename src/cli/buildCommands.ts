@@ -5,7 +5,7 @@ import { PelatoError } from '../common/diagnostics.js';
 import type { Reporter } from '../common/report.js';
 import { testPlan } from '../run/test.js';
 import type { CliArgs } from './args.js';
-import { table } from './table.js';
+import { table } from '../common/table.js';
 
 export const BUILD_ENV = {
   registryUser: 'REGISTRY_USER',

@@ -20,7 +20,7 @@ export function parseSend(values: string[]): Array<{ subject: string; body: Uint
   });
 }
 
-export async function runDev(args: CliArgs, r: Reporter, env: NodeJS.ProcessEnv, generate: () => Promise<number>, signal?: AbortSignal): Promise<number> {
+export async function runDev(args: CliArgs, r: Reporter, env: NodeJS.ProcessEnv, generate: () => Promise<number>): Promise<number> {
   const sends = parseSend(args.send);
   const code = await generate();
   if (code !== 0) return code;
@@ -56,7 +56,6 @@ export async function runDev(args: CliArgs, r: Reporter, env: NodeJS.ProcessEnv,
       const stop = () => resolve();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
-      signal?.addEventListener('abort', stop, { once: true });
     });
   }
   await session.stop();

@@ -10,7 +10,7 @@ import { reportFailure, type Reporter } from '../common/report.js';
 import { parseCli, USAGE, type CliArgs } from './args.js';
 import { runBuild, runTest } from './buildCommands.js';
 import { runDev } from './devCommand.js';
-import { table } from './table.js';
+import { table } from '../common/table.js';
 import { VERSION } from './version.js';
 
 export async function main(argv: string[], r: Reporter, env = process.env): Promise<number> {

@@ -1,11 +1,7 @@
 /** Lines for a terminal: progress events and the final tables of deploy, remove and status. */
+import { table } from '../common/table.js';
 import type { DeployEvent, DeployResult, RemoveResult, StatusResult } from './deploy.js';
 
-export function table(head: string[], rows: string[][]): string[] {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const fmt = (cells: string[]) => '  ' + cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  return [fmt(head), ...rows.map(fmt)];
-}
 
 export function eventLine(e: DeployEvent): string {
   return `${e.app}: ${e.text}`;

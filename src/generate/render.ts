@@ -39,7 +39,6 @@ export function templateContext(task: Task, spec: TemplateSpec) {
     witPackage: spec.witPackage,
     lit: {
       dest_topic: goString(task.dest_topic ?? ''),
-      source_topic: goString(task.source_topic ?? ''),
       http_path: goString(task.http?.path ?? '/'),
       insert_sql: goString(insert),
       columns: `[]string{${(db?.columns ?? []).map(goString).join(', ')}}`,

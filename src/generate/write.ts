@@ -6,6 +6,10 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import { link, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PelatoError } from '../common/diagnostics.js';
+import { pool } from '../common/pool.js';
+
+/** File operations in flight at once. */
+const WIDTH = 16;
 
 /** A marker file: only a folder holding it may be replaced wholesale. */
 export function ensureReplaceable(dir: string, marker: string): void {
@@ -58,14 +62,7 @@ async function writeFiles(root: string, files: Map<string, Buffer>): Promise<voi
       writes.push(() => writeFile(target, data));
     }
   }
-  await pool(writes);
-  await pool(copies.map(([first, target, data]) => () => link(first, target).catch(() => writeFile(target, data))));
+  await pool(writes, WIDTH, (write) => write());
+  await pool(copies, WIDTH, ([first, target, data]) => link(first, target).catch(() => writeFile(target, data)));
 }
 
-async function pool(jobs: Array<() => Promise<void>>, width = 16): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) await jobs[next++]!();
-  };
-  await Promise.all(Array.from({ length: Math.min(width, jobs.length) }, worker));
-}

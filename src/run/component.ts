@@ -30,7 +30,7 @@ export interface RunningComponent {
   /** Calls wasmcloud:messaging/handler.handle-message. */
   handleMessage(msg: Message): HandleResult;
   /** Serves wasi:http/incoming-handler on a loopback port (only for components that export it). */
-  serveHttp?(port: number): { url: string; close(): void };
+  serveHttp?(port: number, bindHost?: string): { url: string; close(): void };
   dispose(): Promise<void>;
 }
 
@@ -39,7 +39,21 @@ const wasmApi = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8A
 
 const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
+/** A component transpiled once, to be instantiated as often as needed (each instance has its own state). */
+export interface LoadedComponent {
+  instantiate(host: Host): Promise<RunningComponent>;
+  /** Removes the transpiled files. */
+  dispose(): Promise<void>;
+}
+
+/** Transpile, instantiate and, on dispose, clean up: for one instance of a component. */
 export async function runComponent(wasm: Uint8Array, host: Host, name = 'component'): Promise<RunningComponent> {
+  const loaded = await loadComponent(wasm, name);
+  const running = await loaded.instantiate(host);
+  return { ...running, dispose: () => loaded.dispose() };
+}
+
+export async function loadComponent(wasm: Uint8Array, name = 'component'): Promise<LoadedComponent> {
   const tc = await loadJsToolchain();
   const { files } = await tc.transpile(wasm, { name, instantiation: { tag: 'async' }, noTypescript: true, quiet: true });
   const dir = await mkdtemp(path.join(os.tmpdir(), 'pelato-run-'));
@@ -53,6 +67,24 @@ export async function runComponent(wasm: Uint8Array, host: Host, name = 'compone
   const mod = (await importUrl(pathToFileURL(path.join(dir, `${name}.js`)).href)) as {
     instantiate(get: (p: string) => Promise<unknown>, imports: Record<string, unknown>): Promise<Record<string, unknown>>;
   };
+  // Core modules are compiled once and shared by every instance.
+  const compiled = new Map<string, unknown>();
+  const coreModule = async (p: string) => {
+    if (!compiled.has(p)) compiled.set(p, await wasmApi.compile(await readFile(path.join(dir, p))));
+    return compiled.get(p);
+  };
+  return {
+    instantiate: (host) => instantiate(mod, coreModule, shim, host),
+    dispose: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+async function instantiate(
+  mod: { instantiate(get: (p: string) => Promise<unknown>, imports: Record<string, unknown>): Promise<Record<string, unknown>> },
+  coreModule: (p: string) => Promise<unknown>,
+  shim: Record<string, Record<string, unknown>>,
+  host: Host,
+): Promise<RunningComponent> {
 
   const config = host.config ?? {};
   const wasmcloud: Record<string, unknown> = {
@@ -83,7 +115,7 @@ export async function runComponent(wasm: Uint8Array, host: Host, name = 'compone
     },
     has: () => true,
   });
-  const instance = await mod.instantiate(async (p) => wasmApi.compile(await readFile(path.join(dir, p))), imports);
+  const instance = await mod.instantiate(coreModule, imports);
   const handler = (instance.handler ?? instance['wasmcloud:messaging/handler@0.2.0']) as
     | { handleMessage(m: { subject: string; body: Uint8Array; replyTo?: string }): void }
     | undefined;
@@ -103,13 +135,14 @@ export async function runComponent(wasm: Uint8Array, host: Host, name = 'compone
       }
     },
     serveHttp: incoming
-      ? (port: number) => {
+      ? (port: number, bindHost = '127.0.0.1') => {
           const { HTTPServer } = shim.http as unknown as { HTTPServer: new (h: unknown) => { listen(p: number, h: string): void; stop(): void } };
           const server = new HTTPServer(incoming);
-          server.listen(port, '127.0.0.1');
-          return { url: `http://127.0.0.1:${port}`, close: () => server.stop() };
+          server.listen(port, bindHost);
+          return { url: `http://${bindHost}:${port}`, close: () => server.stop() };
         }
       : undefined,
-    dispose: () => rm(dir, { recursive: true, force: true }),
+    // The transpiled files belong to the LoadedComponent; an instance has nothing of its own to remove.
+    dispose: async () => {},
   };
 }

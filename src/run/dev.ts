@@ -87,7 +87,7 @@ export async function startDev(plan: Plan, opts: DevOptions): Promise<DevSession
       const address = httpAddress(task);
       if (address && c.serveHttp) {
         const port = Number(address.split(':').pop()) + opts.httpPortOffset;
-        const server = c.serveHttp(port);
+        const server = c.serveHttp(port, opts.httpHost);
         closers.push(() => server.close());
         http[task.app] = `${server.url}${task.http?.path ?? '/'}`;
         opts.log(`${task.component_name.padEnd(24)} serves POST ${http[task.app]}`);

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import YAML from 'yaml';
 import type { Plan, PlannedTask } from '../model/plan.js';
-import { runComponent } from './component.js';
+import { loadComponent, type LoadedComponent } from './component.js';
 import { judge, readTestCases, testFileFor, type CaseOutcome, type TestCase } from './testcases.js';
 
 export interface CaseResult {
@@ -42,28 +42,33 @@ export async function testPlan(plan: Plan, genDir: string, projectDir: string, l
       report.untested.push(task.component_name);
       continue;
     }
-    const wasm = await readFile(path.join(genDir, task.dir, 'build', 'component.wasm'));
+    // Transpiled once per task; every case gets a fresh instance, so no state leaks between cases.
+    const component = await loadComponent(await readFile(path.join(genDir, task.dir, 'build', 'component.wasm')));
     const base = await taskConfig(genDir, task);
     log(`${task.component_name} (${display})`);
-    for (const c of cases) {
-      const failure = judge(c, await runCase(wasm, task, c, base));
-      report.results.push({ task: task.component_name, name: c.name, line: c.line, file: display, failure });
-      if (failure) {
-        report.failed++;
-        log(`  ✗ ${c.name}  (${display}:${c.line})\n${failure.replace(/^/gm, '      ')}`);
-      } else {
-        report.passed++;
-        log(`  ✓ ${c.name}`);
+    try {
+      for (const c of cases) {
+        const failure = judge(c, await runCase(component, task, c, base));
+        report.results.push({ task: task.component_name, name: c.name, line: c.line, file: display, failure });
+        if (failure) {
+          report.failed++;
+          log(`  ✗ ${c.name}  (${display}:${c.line})\n${failure.replace(/^/gm, '      ')}`);
+        } else {
+          report.passed++;
+          log(`  ✓ ${c.name}`);
+        }
       }
+    } finally {
+      await component.dispose();
     }
   }
   return report;
 }
 
-async function runCase(wasm: Uint8Array, task: PlannedTask, c: TestCase, base: Record<string, string>): Promise<CaseOutcome> {
+async function runCase(loaded: LoadedComponent, task: PlannedTask, c: TestCase, base: Record<string, string>): Promise<CaseOutcome> {
   const published: string[] = [];
   const decode = (b: Uint8Array) => Buffer.from(b).toString('utf8');
-  const component = await runComponent(wasm, {
+  const component = await loaded.instantiate({
     publish: (m) => published.push(decode(m.body)),
     config: { ...base, ...c.config },
     // dbsync tasks: the row they would write is their output (one column: its value; several: a JSON object).
@@ -73,10 +78,6 @@ async function runCase(wasm: Uint8Array, task: PlannedTask, c: TestCase, base: R
       return [];
     },
   });
-  try {
-    const r = component.handleMessage({ subject: task.source_topic ?? 'pelato.test', body: new Uint8Array(Buffer.from(c.input, 'utf8')) });
-    return r.ok ? { published } : { published, error: r.error };
-  } finally {
-    await component.dispose();
-  }
+  const r = component.handleMessage({ subject: task.source_topic ?? 'pelato.test', body: new Uint8Array(Buffer.from(c.input, 'utf8')) });
+  return r.ok ? { published } : { published, error: r.error };
 }

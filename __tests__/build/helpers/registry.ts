@@ -6,9 +6,11 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../../helpers/net.js';
+
+export { freePort };
 import { ROOT } from '../../helpers/project.js';
 
 const INSTALL = 'run scripts/install-test-tools.sh (it installs oras, docker-registry and htpasswd)';
@@ -40,16 +42,6 @@ export function useTestOras(): string {
   return oras;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export interface TestRegistry {
   /** `127.0.0.1:PORT`, the host part of references. */

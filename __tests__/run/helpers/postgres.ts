@@ -7,7 +7,7 @@ import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } fr
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { freePort } from '../../deploy/helpers/natsServer.js';
+import { freePort } from '../../helpers/net.js';
 
 export interface TestPostgres {
   url: string;
