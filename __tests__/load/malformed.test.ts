@@ -96,6 +96,8 @@ const cases: Case[] = [
   { name: 'unsafe target label', yaml: wf(task({ targets: '["edge; rm"]' })), expect: [['w', 6, 'not a valid host label']] },
   { name: 'duplicate target', yaml: wf(task({ targets: '[edge, edge]' })), expect: [['w', 6, 'listed twice']] },
   { name: 'instances zero', yaml: wf(task({}) + '\n    instances: 0'), expect: [['w', 11, 'whole number from 1 to 1000']] },
+  { name: 'placement misspelt', yaml: wf(task({}) + '\n    placement: every-host'), expect: [['w', 11, 'placement must be "every_host" or "spread", got every-host did you mean "every_host"?']] },
+  { name: 'placement not a string', yaml: wf(task({}) + '\n    placement: [spread]'), expect: [['w', 11, 'placement must be "every_host" or "spread"']] },
   { name: 'config not a mapping', yaml: wf(task({}) + '\n    config: [a, b]'), expect: [['w', 11, 'config must be a mapping']] },
   { name: 'config key with a space', yaml: wf(task({}) + '\n    config: { "a b": x }'), expect: [['w', 11, 'config key "a b" is not allowed']] },
   { name: 'bad registry', yaml: `project_name: T\nregistry: https://Ghcr.io/X\ntasks:\n${task({})}\n`, expect: [['w', 2, 'must not include a scheme']] },

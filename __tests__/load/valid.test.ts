@@ -60,9 +60,9 @@ tasks:
       'tasks/upper.go': GOOD_TASK,
     });
     const wf = loadWorkflow(dir);
-    expect(wf.tasks.map((t) => [t.name, t.component_name, t.targets, t.version, t.instances, t.code])).toEqual([
-      ['First', 'first', ['edge', 'cloud'], '2.0.0', 2, 'upper.go'],
-      ['Second', 'second', ['cloud'], '2.1.0', 1, 'upper.go'],
+    expect(wf.tasks.map((t) => [t.name, t.component_name, t.targets, t.version, t.placement, t.instances, t.code])).toEqual([
+      ['First', 'first', ['edge', 'cloud'], '2.0.0', 'every_host', 1, 'upper.go'],
+      ['Second', 'second', ['cloud'], '2.1.0', 'every_host', 1, 'upper.go'],
     ]);
   });
 

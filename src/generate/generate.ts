@@ -61,6 +61,7 @@ function planTask(wf: Workflow, task: Task, spec: TemplateSpec, project: FileTre
     version: task.version,
     image: `${wf.registry}/${task.component_name}:${task.version}`,
     targets: task.targets,
+    placement: task.placement,
     instances: task.instances,
     source_topic: task.source_topic,
     dest_topic: task.dest_topic,

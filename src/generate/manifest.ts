@@ -15,8 +15,10 @@ type Obj = Record<string, unknown>;
 export function buildManifest(wf: Workflow, task: Task, plan: PlannedTask): Obj {
   const app = plan.app;
   const id = (part: string) => `${app}-${part}`;
+  // every_host puts the component wherever its providers run (see Placement); spread spreads a total.
+  const scaler = task.placement === 'spread' ? 'spreadscaler' : 'daemonscaler';
   const componentTraits: Obj[] = [
-    { type: 'spreadscaler', properties: { instances: task.instances, spread: spreads(task.targets) } },
+    { type: scaler, properties: { instances: task.instances, spread: spreads(task.targets) } },
   ];
   const components: Obj[] = [];
   for (const kind of plan.providers) {
@@ -27,7 +29,7 @@ export function buildManifest(wf: Workflow, task: Task, plan: PlannedTask): Obj 
       type: 'capability',
       properties: { image: wf.providers[kind], id: id(p.name) },
       traits: [
-        // A provider runs on every host the task may run on; the component instances are spread.
+        // A provider runs on every host the task may run on.
         { type: 'daemonscaler', properties: { instances: 1, spread: spreads(task.targets) } },
         ...(p.providerLink ? [{ type: 'link', properties: p.providerLink }] : []),
       ],

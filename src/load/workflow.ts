@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { didYouMean, PelatoError, UserInputError, type Diagnostic } from '../common/diagnostics.js';
-import type { DatabaseSettings, HttpSettings, ProviderImages, SourcePos, Task, Workflow } from '../model/workflow.js';
+import type { DatabaseSettings, HttpSettings, Placement, ProviderImages, SourcePos, Task, Workflow } from '../model/workflow.js';
 import { loadCatalog, type FieldRule, type TemplateSpec } from '../templates/catalog.js';
 import * as rules from './rules.js';
 import { checkGoTask, checkJsTask, resolveTaskFile } from './taskFile.js';
@@ -26,8 +26,9 @@ export const DEFAULT_DB_CONNECTION_CONFIG = 'pelato-postgres';
 const PROJECT_KEYS = ['project_name', 'registry', 'lattice', 'providers', 'tasks'] as const;
 const TASK_KEYS = [
   'name', 'type', 'code', 'targets', 'target', 'source_topic', 'dest_topic', 'component_name', 'version',
-  'instances', 'config', 'http', 'database',
+  'placement', 'instances', 'config', 'http', 'database',
 ] as const;
+const PLACEMENTS: readonly Placement[] = ['every_host', 'spread'];
 
 /** Two spellings of one field (the seed documents use both). */
 const FIELD_ALIASES: Record<string, string> = { target: 'targets', targets: 'target' };
@@ -293,7 +294,9 @@ class WorkflowReader {
     const targets = this.targets(f.targets, f.target, node);
     const component_name = this.checked(f.component_name, node, 'component_name', true, rules.checkComponentName);
     const version = this.checked(f.version, node, 'version', true, rules.checkVersion);
-    const instances = this.instances(f.instances, targets?.length ?? 1);
+    const placement = this.placement(f.placement);
+    // every_host: instances is the concurrency on each host (default 1); spread: the total, one per target.
+    const instances = this.instances(f.instances, placement === 'spread' ? (targets?.length ?? 1) : 1);
     const config = this.config(f.config);
     const source_topic = this.topic(f.source_topic, node, 'source_topic', spec?.fields.source_topic, spec, true);
     const dest_topic = this.topic(f.dest_topic, node, 'dest_topic', spec?.fields.dest_topic, spec, false);
@@ -317,6 +320,7 @@ class WorkflowReader {
       dest_topic,
       component_name,
       version,
+      placement,
       instances,
       config,
       http: spec.fields.http === 'forbidden' ? undefined : (http ?? { ...DEFAULT_HTTP }),
@@ -366,6 +370,16 @@ class WorkflowReader {
       } else out.push(v);
     }
     return ok ? out : undefined;
+  }
+
+  private placement(node: Node | undefined): Placement {
+    if (node === undefined) return 'every_host';
+    const v = isScalar(node) && typeof node.value === 'string' ? node.value : undefined;
+    if (v !== undefined && (PLACEMENTS as readonly string[]).includes(v)) return v as Placement;
+    const guess = v === undefined ? undefined : didYouMean(v, [...PLACEMENTS]);
+    this.report(node, `placement must be ${PLACEMENTS.map((p) => `"${p}"`).join(' or ')}, got ${this.source(node)}`,
+      guess ? `did you mean "${guess}"?` : 'every_host runs the task on every host of its targets (the default); spread spreads a number of instances');
+    return 'every_host';
   }
 
   private instances(node: Node | undefined, fallback: number): number {

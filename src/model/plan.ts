@@ -3,6 +3,7 @@
  * can run as separate steps (other jobs, other machines) without reading workflow.yaml again.
  */
 import type { ProviderKind } from '../templates/catalog.js';
+import type { Placement } from './workflow.js';
 
 export const PLAN_FILE = 'plan.json';
 /** Written by build next to each wadm.yaml: the manifest with the component image pinned to its digest. */
@@ -20,6 +21,7 @@ export interface PlannedTask {
   /** Image reference to push to and deploy, `registry/component_name:version`. */
   image: string;
   targets: string[];
+  placement: Placement;
   instances: number;
   source_topic?: string;
   dest_topic?: string;

@@ -26,6 +26,16 @@ export interface DatabaseSettings {
   connection_config: string;
 }
 
+/**
+ * How wadm places a task's component. `every_host` (default): a daemonscaler on every host labelled with
+ * one of the targets, the same hosts its providers run on. Measured on a real lattice: with the builtin
+ * providers a message reaching a host that runs the provider but not the component is dropped, so a
+ * spread placement loses messages as soon as a target has more hosts than instances. `spread`: a
+ * spreadscaler with `instances` in total, weighted evenly over the targets (for providers that forward
+ * to components on other hosts).
+ */
+export type Placement = 'every_host' | 'spread';
+
 export interface Task {
   /** Display name; free text; becomes the app description. */
   name: string;
@@ -41,6 +51,8 @@ export interface Task {
   dest_topic?: string;
   component_name: string;
   version: string;
+  placement: Placement;
+  /** every_host: concurrent instances on each host; spread: instances in total across the targets. */
   instances: number;
   config: Record<string, string>;
   http?: HttpSettings;

@@ -50,6 +50,7 @@ export function writeGen(apps: GenApp[], dir = tempDir(), lattice = 'default'): 
       version: a.version,
       image: `localhost:5000/pelato/${a.app}:${a.version}`,
       targets: ['cloud'],
+      placement: 'every_host',
       instances: 1,
       language: 'go',
       code: 'x.go',
