@@ -1,5 +1,5 @@
 /** The GitHub action and workflow files of the repository, parsed, and a runner stand-in for composite steps. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -77,43 +77,92 @@ export function parseOutputs(text: string): Record<string, string> {
   return out;
 }
 
+export interface StepRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  summary: string;
+}
+
 /**
- * Runs one `run:` step of a composite as the runner does: `${{ inputs.x }}` in its env resolved from
+ * One `run:` step of a composite as the runner prepares it: `${{ inputs.x }}` in its env resolved from
  * `inputs` (else the declared default), GITHUB_ACTION_PATH the action's folder, GITHUB_OUTPUT and
- * GITHUB_STEP_SUMMARY fresh files, the script from a file with `bash --noprofile --norc -eo pipefail`.
+ * GITHUB_STEP_SUMMARY fresh files, GITHUB_EVENT_PATH a push event, the script in a file for
+ * `bash --noprofile --norc -eo pipefail`.
  */
-export function runStep(dir: string, stepId: string, workspace: string, inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) {
+function prepareStep(dir: string, stepId: string, workspace: string, inputs: Record<string, string>, env: NodeJS.ProcessEnv) {
   const action = loadAction(dir);
   const step = action.runs.steps.find((s) => s.id === stepId);
   if (!step?.run) throw new Error(`${dir}/action.yml has no run step ${stepId}`);
+  for (const name of Object.keys(inputs)) if (!(name in action.inputs)) throw new Error(`${dir}/action.yml has no input ${name}`);
   const value = (expr: string) =>
     expr.replace(/\$\{\{\s*inputs\.([\w-]+)\s*\}\}/g, (_, name: string) => inputs[name] ?? action.inputs[name]?.default ?? '');
   const stepEnv = Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, value(String(v))]));
   const runner = tempDir();
-  const files = { GITHUB_OUTPUT: path.join(runner, 'output'), GITHUB_STEP_SUMMARY: path.join(runner, 'summary') };
-  for (const f of Object.values(files)) writeFileSync(f, '');
+  const files = { GITHUB_OUTPUT: path.join(runner, 'output'), GITHUB_STEP_SUMMARY: path.join(runner, 'summary'), GITHUB_EVENT_PATH: path.join(runner, 'event.json') };
+  writeFileSync(files.GITHUB_OUTPUT, '');
+  writeFileSync(files.GITHUB_STEP_SUMMARY, '');
+  writeFileSync(files.GITHUB_EVENT_PATH, JSON.stringify({ ref: 'refs/heads/main', after: '0'.repeat(40), repository: { full_name: 'acme/app' } }));
   const script = path.join(runner, 'step.sh');
   writeFileSync(script, step.run);
-  const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], {
-    cwd: workspace,
-    encoding: 'utf8',
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      GITHUB_ACTIONS: 'true',
-      GITHUB_WORKSPACE: workspace,
-      RUNNER_TEMP: runner,
-      GITHUB_ACTION_PATH: path.join(ROOT, dir),
-      ...files,
-      ...env,
-      ...stepEnv,
-    },
-  });
-  return {
-    code: r.status,
-    stdout: r.stdout,
-    stderr: r.stderr,
+  const spawnEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_WORKSPACE: workspace,
+    RUNNER_TEMP: runner,
+    GITHUB_ACTION_PATH: path.join(ROOT, dir),
+    ...files,
+    ...env,
+    ...stepEnv,
+  };
+  const result = (code: number | null, stdout: string, stderr: string): StepRun => ({
+    code,
+    stdout,
+    stderr,
     outputs: parseOutputs(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
     summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
-  };
+  });
+  return { args: ['--noprofile', '--norc', '-eo', 'pipefail', script], options: { cwd: workspace, env: spawnEnv }, result };
+}
+
+/** Runs one step and waits (the test process is blocked meanwhile). */
+export function runStep(dir: string, stepId: string, workspace: string, inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): StepRun {
+  const p = prepareStep(dir, stepId, workspace, inputs, env);
+  const r = spawnSync('bash', p.args, { ...p.options, encoding: 'utf8' });
+  return p.result(r.status, r.stdout, r.stderr);
+}
+
+/** Runs one step without blocking, for steps that talk to servers living in the test process (the wadm stand-in). */
+export function runStepAsync(dir: string, stepId: string, workspace: string, inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<StepRun> {
+  const p = prepareStep(dir, stepId, workspace, inputs, env);
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', p.args, { ...p.options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolve(p.result(code, stdout, stderr)));
+  });
+}
+
+/** The `::group::title` … `::endgroup::` blocks of a log, in order; fails on a nested or unclosed group. */
+export function logGroups(log: string): { title: string; lines: string[] }[] {
+  const groups: { title: string; lines: string[] }[] = [];
+  let open: { title: string; lines: string[] } | undefined;
+  for (const line of log.split('\n')) {
+    if (line.startsWith('::group::')) {
+      if (open) throw new Error(`group "${line.slice(9)}" opened inside "${open.title}"`);
+      open = { title: line.slice(9), lines: [] };
+    } else if (line === '::endgroup::') {
+      if (!open) throw new Error('::endgroup:: without a group');
+      groups.push(open);
+      open = undefined;
+    } else open?.lines.push(line);
+  }
+  if (open) throw new Error(`group "${open.title}" never closed`);
+  return groups;
 }

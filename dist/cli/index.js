@@ -23796,7 +23796,7 @@ function extend(target) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_report_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8935);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4999);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3213);
 
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i)(process.argv.slice(2), _common_report_js__WEBPACK_IMPORTED_MODULE_0__/* .consoleReporter */ .Ps);
@@ -23806,7 +23806,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4999:
+/***/ 3213:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -23815,13 +23815,13 @@ __nccwpck_require__.d(__webpack_exports__, {
   i: () => (/* binding */ main)
 });
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 ;// CONCATENATED MODULE: external "node:perf_hooks"
 const external_node_perf_hooks_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./src/common/diagnostics.ts
 var diagnostics = __nccwpck_require__(177);
 ;// CONCATENATED MODULE: ./src/common/env.ts
@@ -25092,8 +25092,10 @@ const TASK = 'task';
 function buildManifest(wf, task, plan) {
     const app = plan.app;
     const id = (part) => `${app}-${part}`;
+    // every_host puts the component wherever its providers run (see Placement); spread spreads a total.
+    const scaler = task.placement === 'spread' ? 'spreadscaler' : 'daemonscaler';
     const componentTraits = [
-        { type: 'spreadscaler', properties: { instances: task.instances, spread: spreads(task.targets) } },
+        { type: scaler, properties: { instances: task.instances, spread: spreads(task.targets) } },
     ];
     const components = [];
     for (const kind of plan.providers) {
@@ -25105,7 +25107,7 @@ function buildManifest(wf, task, plan) {
             type: 'capability',
             properties: { image: wf.providers[kind], id: id(p.name) },
             traits: [
-                // A provider runs on every host the task may run on; the component instances are spread.
+                // A provider runs on every host the task may run on.
                 { type: 'daemonscaler', properties: { instances: 1, spread: spreads(task.targets) } },
                 ...(p.providerLink ? [{ type: 'link', properties: p.providerLink }] : []),
             ],
@@ -25512,6 +25514,7 @@ function planTask(wf, task, spec, project) {
         version: task.version,
         image: `${wf.registry}/${task.component_name}:${task.version}`,
         targets: task.targets,
+        placement: task.placement,
         instances: task.instances,
         source_topic: task.source_topic,
         dest_topic: task.dest_topic,
@@ -25865,8 +25868,9 @@ const DEFAULT_DB_CONNECTION_CONFIG = 'pelato-postgres';
 const PROJECT_KEYS = ['project_name', 'registry', 'lattice', 'providers', 'tasks'];
 const TASK_KEYS = [
     'name', 'type', 'code', 'targets', 'target', 'source_topic', 'dest_topic', 'component_name', 'version',
-    'instances', 'config', 'http', 'database',
+    'placement', 'instances', 'config', 'http', 'database',
 ];
+const PLACEMENTS = ['every_host', 'spread'];
 /** Two spellings of one field (the seed documents use both). */
 const FIELD_ALIASES = { target: 'targets', targets: 'target' };
 function loadWorkflow(dir, overrides = {}) {
@@ -26122,7 +26126,9 @@ class WorkflowReader {
         const targets = this.targets(f.targets, f.target, node);
         const component_name = this.checked(f.component_name, node, 'component_name', true, checkComponentName);
         const version = this.checked(f.version, node, 'version', true, checkVersion);
-        const instances = this.instances(f.instances, targets?.length ?? 1);
+        const placement = this.placement(f.placement);
+        // every_host: instances is the concurrency on each host (default 1); spread: the total, one per target.
+        const instances = this.instances(f.instances, placement === 'spread' ? (targets?.length ?? 1) : 1);
         const config = this.config(f.config);
         const source_topic = this.topic(f.source_topic, node, 'source_topic', spec?.fields.source_topic, spec, true);
         const dest_topic = this.topic(f.dest_topic, node, 'dest_topic', spec?.fields.dest_topic, spec, false);
@@ -26147,6 +26153,7 @@ class WorkflowReader {
             dest_topic,
             component_name,
             version,
+            placement,
             instances,
             config,
             http: spec.fields.http === 'forbidden' ? undefined : (http ?? { ...DEFAULT_HTTP }),
@@ -26198,6 +26205,16 @@ class WorkflowReader {
                 out.push(v);
         }
         return ok ? out : undefined;
+    }
+    placement(node) {
+        if (node === undefined)
+            return 'every_host';
+        const v = (0,dist.isScalar)(node) && typeof node.value === 'string' ? node.value : undefined;
+        if (v !== undefined && PLACEMENTS.includes(v))
+            return v;
+        const guess = v === undefined ? undefined : (0,diagnostics/* didYouMean */.au)(v, [...PLACEMENTS]);
+        this.report(node, `placement must be ${PLACEMENTS.map((p) => `"${p}"`).join(' or ')}, got ${this.source(node)}`, guess ? `did you mean "${guess}"?` : 'every_host runs the task on every host of its targets (the default); spread spreads a number of instances');
+        return 'every_host';
     }
     instances(node, fallback) {
         if (node === undefined)
@@ -26339,7 +26356,7 @@ function yamlHint(code) {
 }
 
 // EXTERNAL MODULE: ./src/common/report.ts
-var report = __nccwpck_require__(8935);
+var common_report = __nccwpck_require__(8935);
 ;// CONCATENATED MODULE: external "node:util"
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 ;// CONCATENATED MODULE: ./src/cli/args.ts
@@ -26367,6 +26384,7 @@ options:
   --lattice L    wasmCloud lattice (overrides workflow.yaml; env WASMCLOUD_LATTICE)
   --out PATH     where gen writes and deploy/remove/status read (default DIR/gen)
   --json         print the result as JSON
+  --json-file F  deploy/remove/status: also write the JSON result to file F
   --nats-url U   NATS server(s), comma-separated (env NATS_URL, or NATS_HOST/NATS_PORT)
   --timeout T    deploy/remove: how long to wait per app, e.g. 90s, 2m (default 120s)
   --no-push      build: compile and check only, publish nothing
@@ -26393,6 +26411,7 @@ function parseCli(argv, env) {
                 lattice: { type: 'string' },
                 out: { type: 'string' },
                 json: { type: 'boolean', default: false },
+                'json-file': { type: 'string' },
                 'nats-url': { type: 'string' },
                 timeout: { type: 'string' },
                 replace: { type: 'boolean', default: false },
@@ -26429,6 +26448,7 @@ function parseCli(argv, env) {
         lattice: values.lattice ?? (env.WASMCLOUD_LATTICE || undefined),
         out: values.out,
         json: values.json ?? false,
+        jsonFile: values['json-file'],
         natsUrl: values['nats-url'],
         timeout: values.timeout,
         replace: values.replace ?? false,
@@ -27287,7 +27307,11 @@ async function build(opts) {
 async function buildTask(task, opts, idFor, reg) {
     const t0 = external_node_perf_hooks_namespaceObject.performance.now();
     const out = { app: task.app, component_name: task.component_name, language: task.language, image: task.image, status: 'failed', timings_ms: { total: 0 } };
-    const done = () => ((out.timings_ms.total = Math.round(external_node_perf_hooks_namespaceObject.performance.now() - t0)), out);
+    const done = () => {
+        out.timings_ms.total = Math.round(external_node_perf_hooks_namespaceObject.performance.now() - t0);
+        opts.onTaskDone?.(out);
+        return out;
+    };
     try {
         // What decides a rebuild: the generated project (content hash) and the exact toolchain.
         const buildHash = `sha256:${(0,external_node_crypto_namespaceObject.createHash)('sha256').update(`${task.content_hash}\n${await idFor(task.language)}`).digest('hex')}`;
@@ -27298,7 +27322,7 @@ async function buildTask(task, opts, idFor, reg) {
                 out.digest = existing.digest;
                 out.pinned = digestRef(parseRef(task.image), existing.digest);
                 await writePinnedManifest(opts.genDir, task, out.pinned);
-                opts.log(`${task.component_name}: unchanged in the registry (${existing.digest.slice(0, 19)}…), nothing to build`);
+                opts.log(`${task.component_name}: unchanged in the registry (${existing.digest.slice(0, 19)}…), nothing to build`, task.component_name);
                 return done();
             }
             if (existing.status === 'different' && !opts.allowOverwrite) {
@@ -27313,7 +27337,7 @@ async function buildTask(task, opts, idFor, reg) {
         }
         else {
             const c0 = external_node_perf_hooks_namespaceObject.performance.now();
-            opts.log(`${task.component_name}: compiling (${task.language === 'go' ? 'TinyGo' : 'componentize-js'})`);
+            opts.log(`${task.component_name}: compiling (${task.language === 'go' ? 'TinyGo' : 'componentize-js'})`, task.component_name);
             const dir = external_node_path_default().join(opts.genDir, task.dir);
             wasm = task.language === 'go' ? await compileTinyGo(dir, task) : await compileJs(dir, task);
             out.timings_ms.compile = Math.round(external_node_perf_hooks_namespaceObject.performance.now() - c0);
@@ -27342,12 +27366,12 @@ async function buildTask(task, opts, idFor, reg) {
             out.pushed = pushed.action === 'pushed';
             await writePinnedManifest(opts.genDir, task, pushed.digestRef);
         }
-        opts.log(`${task.component_name}: ${out.status}, ${formatSize(wasm.length)}${out.pinned ? ` → ${out.pinned}` : ''}`);
+        opts.log(`${task.component_name}: ${out.status}, ${formatSize(wasm.length)}${out.pinned ? ` → ${out.pinned}` : ''}`, task.component_name);
     }
     catch (e) {
         out.status = 'failed';
         out.error = e instanceof diagnostics/* PelatoError */.K7 ? `${e.message}${e.hint ? ` (${e.hint})` : ''}` : String(e?.message ?? e);
-        opts.log(`${task.component_name}: FAILED: ${out.error}`);
+        opts.log(`${task.component_name}: FAILED: ${out.error}`, task.component_name);
     }
     return done();
 }
@@ -27689,8 +27713,173 @@ async function runCase(loaded, task, c, base) {
     return r.ok ? { published } : { published, error: r.error };
 }
 
+;// CONCATENATED MODULE: ./src/github/markdown.ts
+/**
+ * Markdown for GitHub (PR comments and job summaries). Every user string (names, topics, paths, error
+ * messages) goes through mdText: no HTML, links, mentions or table breaks can come out of a workflow.yaml.
+ */
+/** Inline Markdown text (also safe in table cells): no HTML, no links, no emphasis, no cell breaks. */
+function mdText(s) {
+    return s
+        .replace(/[\r\n\t]+/g, ' ')
+        .replace(/[\\`*_[\]{}()#+!|~]/g, (c) => `\\${c}`)
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/@/g, '&#64;') // no @mentions
+        .replace(/:/g, '&#58;'); // no autolinks
+}
+/**
+ * Inline code for a table cell: a backtick run longer than any inside (spaces around when the text starts
+ * or ends with one), and `|` escaped, which GitHub's tables need even inside code spans.
+ */
+function mdCode(s) {
+    const text = s.replace(/[\r\n\t]+/g, ' ');
+    const fence = '`'.repeat(Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
+    // a `|` would still end a table cell inside code spans; GitHub reads `\|` there as a plain bar
+    const body = text.replace(/\|/g, '\\|');
+    return /^`|`$/.test(body) ? `${fence} ${body} ${fence}` : `${fence}${body}${fence}`;
+}
+/** A fenced code block whose fence is longer than any backtick run in `body`. */
+function codeBlock(lang, body) {
+    const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+    const fence = '`'.repeat(longest + 1);
+    return `${fence}${lang}\n${body.endsWith('\n') ? body : body + '\n'}${fence}`;
+}
+/** A table from cells that are already Markdown (escape user text with mdText/mdCode first). */
+function mdTable(head, rows) {
+    return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
+}
+
+;// CONCATENATED MODULE: ./src/github/jobSummary.ts
+/**
+ * The job summaries of the actions (Markdown for GITHUB_STEP_SUMMARY): what was generated, built, tested,
+ * deployed or removed, from the same typed results the terminal tables come from. Pure functions: the CLI
+ * decides when to write them (through src/github/actionsOutput.ts).
+ */
+
+
+
+
+const jobSummary_secs = (ms) => (ms === undefined ? '–' : `${(ms / 1000).toFixed(1)} s`);
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+/** `sha256:` and the first 12 hex digits: enough to tell builds apart at a glance. */
+function shortHash(h) {
+    if (!h)
+        return '–';
+    const m = /^(sha256:)?([0-9a-f]{12})[0-9a-f]*$/.exec(h);
+    return mdCode(m ? `${m[1] ?? ''}${m[2]}` : h);
+}
+function topics(t) {
+    const from = t.http ? `HTTP ${mdText(t.http.path)}` : t.source_topic ? mdText(t.source_topic) : '–';
+    return `${from} → ${t.dest_topic ? mdText(t.dest_topic) : '–'}`;
+}
+/** Paths as the user knows them: relative to the workspace (or the current folder). */
+function shown(p, env) {
+    const rel = external_node_path_default().relative(env.GITHUB_WORKSPACE || process.cwd(), external_node_path_default().resolve(p));
+    return rel && !rel.startsWith('..') ? rel : p;
+}
+function genSummary(plan, out, ms, env = process.env) {
+    const rows = plan.tasks.map((t) => [mdText(t.app), mdText(t.type), t.targets.map(mdText).join(', '), topics(t), mdText(t.version), shortHash(t.content_hash)]);
+    return [
+        `### PELATO gen: ${plural(plan.tasks.length, 'task')} of ${mdText(plan.project_name)}`,
+        '',
+        `Registry ${mdCode(plan.registry)}, lattice ${mdCode(plan.lattice)}; written to ${mdCode(shown(out, env))} in ${Math.round(ms)} ms.`,
+        '',
+        ...mdTable(['app', 'type', 'targets', 'source → dest', 'version', 'content hash'], rows),
+    ].join('\n');
+}
+function buildTime(t) {
+    const parts = ['compile', 'check', 'push'].filter((k) => t.timings_ms[k] !== undefined).map((k) => `${k} ${jobSummary_secs(t.timings_ms[k])}`);
+    return `${jobSummary_secs(t.timings_ms.total)}${parts.length ? ` (${parts.join(', ')})` : ''}`;
+}
+function buildSummary(r) {
+    const counts = new Map();
+    for (const t of r.tasks)
+        counts.set(t.status, (counts.get(t.status) ?? 0) + 1);
+    const tally = [...counts].map(([s, n]) => `${n} ${s}`).join(', ');
+    const rows = r.tasks.map((t) => [mdText(t.app), t.status === 'failed' ? '**failed**' : t.status, t.size === undefined ? '–' : formatSize(t.size), shortHash(t.digest), buildTime(t)]);
+    const lines = [
+        `### PELATO build: ${plural(r.tasks.length, 'task')}${tally ? `, ${tally}` : ''}`,
+        '',
+        `${r.pushed ? 'Pushed to the registry' : 'Compiled and checked, not pushed'}; ${jobSummary_secs(r.ms)} in all. built = compiled now, cached = taken from the build cache, unchanged = already in the registry with this content.`,
+        '',
+        ...mdTable(['app', 'result', 'size', 'digest', 'time'], rows),
+    ];
+    const failed = r.tasks.filter((t) => t.status === 'failed');
+    if (failed.length)
+        lines.push('', '**Failed:**', '', ...failed.map((t) => `- ${mdText(t.app)}: ${mdText(t.error ?? 'failed')}`));
+    const pinned = r.tasks.filter((t) => t.pinned);
+    if (pinned.length)
+        lines.push('', '<details><summary>Images (pinned by digest, as deploy uses them)</summary>', '', ...pinned.map((t) => `- ${mdCode(t.pinned)}`), '', '</details>');
+    return lines.join('\n');
+}
+function testSummary(r) {
+    const perTask = new Map();
+    for (const c of r.results) {
+        const row = perTask.get(c.task) ?? { passed: 0, failed: 0, file: c.file };
+        if (c.failure)
+            row.failed++;
+        else
+            row.passed++;
+        perTask.set(c.task, row);
+    }
+    const rows = [...perTask].map(([task, x]) => [mdText(task), String(x.passed), x.failed ? `**${x.failed}**` : '0', mdCode(x.file)]);
+    const lines = [`### PELATO test: ${r.passed} passed, ${r.failed} failed`, '', ...mdTable(['task', 'passed', 'failed', 'cases'], rows)];
+    if (r.untested.length)
+        lines.push('', `No tests for ${r.untested.map(mdText).join(', ')} (add ${mdCode('tasks/<name>.test.yaml')}).`);
+    const failures = r.results.filter((c) => c.failure);
+    for (const c of failures) {
+        lines.push('', `<details><summary>${mdText(c.task)}: ${mdText(c.name)} (${mdText(`${c.file}:${c.line}`)})</summary>`, '', codeBlock('', c.failure), '', '</details>');
+    }
+    return lines.join('\n');
+}
+function jobSummary_deploySummary(r) {
+    const ok = r.apps.filter((a) => a.outcome === 'deployed').length;
+    const rows = r.apps.map((a) => [
+        mdText(a.app),
+        mdText(a.version),
+        a.action ?? '–',
+        a.outcome === 'deployed' ? 'deployed' : `**${a.outcome}**`,
+        jobSummary_secs(a.deployedMs),
+        `${mdCode(a.manifest)}${a.pinned ? ' (pinned)' : ''}`,
+    ]);
+    const lines = [
+        `### PELATO deploy: ${ok} of ${plural(r.apps.length, 'app')} deployed`,
+        '',
+        `Lattice ${mdCode(r.lattice)} on ${mdCode(r.server)}.`,
+        '',
+        ...mdTable(['app', 'version', 'action', 'state', 'time', 'manifest'], rows),
+    ];
+    const bad = r.apps.filter((a) => a.outcome !== 'deployed');
+    if (bad.length)
+        lines.push('', '**Not deployed:**', '', ...bad.map((a) => `- ${mdText(a.app)} ${mdText(a.version)}: ${mdText(a.message ?? a.outcome)}`));
+    return lines.join('\n');
+}
+function jobSummary_removeSummary(r) {
+    const rows = r.apps.map((a) => [mdText(a.app), a.outcome === 'error' || a.outcome === 'timeout' ? `**${a.outcome}**` : a.outcome, a.versions.map(mdText).join(', ') || '–']);
+    const lines = [`### PELATO remove: ${plural(r.apps.length, 'app')}`, '', `Lattice ${mdCode(r.lattice)} on ${mdCode(r.server)}.`, '', ...mdTable(['app', 'result', 'kept versions'], rows)];
+    const bad = r.apps.filter((a) => a.message);
+    if (bad.length)
+        lines.push('', ...bad.map((a) => `- ${mdText(a.app)}: ${mdText(a.message)}`));
+    return lines.join('\n');
+}
+/** A command that stopped: the problems with file and line (as the annotations show them), or the error. */
+function failureSummary(command, err, env = process.env) {
+    const head = `### PELATO ${mdText(command)} failed`;
+    if (err instanceof diagnostics/* UserInputError */.m2) {
+        const rows = err.diagnostics.map((d) => [mdCode(shown(d.file, env)), `${d.line}:${d.col}`, mdText(d.hint ? `${d.message} (${d.hint})` : d.message)]);
+        return [head, '', `${plural(err.diagnostics.length, 'problem')}; nothing was written.`, '', ...mdTable(['file', 'line', 'problem'], rows)].join('\n');
+    }
+    if (err instanceof diagnostics/* PelatoError */.K7)
+        return [head, '', mdText(err.message), ...(err.hint ? ['', `Hint: ${mdText(err.hint)}`] : [])].join('\n');
+    return [head, '', mdText(`internal error: ${err?.message ?? String(err)}`)].join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/cli/buildCommands.ts
 /** `pelato build`, `pelato test` and `pelato brush`: read options, run the stages, report. */
+
+
 
 
 
@@ -27705,8 +27894,10 @@ const BUILD_ENV = {
 function buildCommands_genDirOf(args) {
     return args.out ?? external_node_path_default().join(args.dir, 'gen');
 }
-async function runBuild(args, r, env, push = !args.noPush) {
+/** `gh`: running in GitHub Actions as a command of its own: one log group per task, and the job summary. */
+async function runBuild(args, r, env, push = !args.noPush, gh) {
     const genDir = buildCommands_genDirOf(args);
+    const groups = gh && !args.json ? gh.groups((l) => r.out(l)) : undefined;
     const res = await build({
         genDir,
         push,
@@ -27717,8 +27908,10 @@ async function runBuild(args, r, env, push = !args.noPush) {
         registryPassword: env[BUILD_ENV.registryPassword] || undefined,
         cacheDir: external_node_path_default().join(args.dir, '.pelato', 'cache'),
         metrics: !/^(false|0|no)$/i.test(env[BUILD_ENV.metrics] ?? 'true'),
-        log: args.json ? () => { } : (l) => r.out(l),
+        log: args.json ? () => { } : groups ? (l, task) => (task ? groups.line(task, l) : r.out(l)) : (l) => r.out(l),
+        ...(groups ? { onTaskDone: (t) => groups.end(t.component_name, groupTitle(t), groupDetails(t)) } : {}),
     });
+    groups?.flush();
     if (args.json)
         r.out(JSON.stringify(res));
     else {
@@ -27731,9 +27924,22 @@ async function runBuild(args, r, env, push = !args.noPush) {
     for (const t of res.tasks)
         if (t.status === 'failed')
             r.err(`error: ${t.component_name}: ${t.error}`);
+    gh?.summary(buildSummary(res));
     return res;
 }
-async function runTest(args, r, env, generate) {
+const buildCommands_secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
+function groupTitle(t) {
+    return `${t.component_name}: ${t.status}${t.size === undefined ? '' : `, ${formatSize(t.size)}`} in ${buildCommands_secs(t.timings_ms.total)}`;
+}
+function groupDetails(t) {
+    const times = ['compile', 'check', 'push'].filter((k) => t.timings_ms[k] !== undefined).map((k) => `${k} ${buildCommands_secs(t.timings_ms[k])}`);
+    return [
+        ...(t.digest ? [`  digest: ${t.digest}`] : []),
+        ...(t.pinned ? [`  image:  ${t.pinned}`] : []),
+        ...(times.length ? [`  time:   ${times.join(', ')}`] : []),
+    ];
+}
+async function runTest(args, r, env, generate, gh) {
     // Tests run what the current sources build to: regenerate, then build what changed (cached, never pushed).
     const code = await generate();
     if (code !== 0)
@@ -27749,6 +27955,14 @@ async function runTest(args, r, env, generate) {
         if (report.untested.length)
             r.out(`no tests for: ${report.untested.join(', ')} (add tasks/<name>.test.yaml)`);
         r.out(`${report.passed} passed, ${report.failed} failed`);
+    }
+    if (gh) {
+        // each failing case annotated at its line of tasks/<name>.test.yaml, as validation errors are
+        for (const c of report.results) {
+            if (c.failure)
+                r.err((0,common_report/* annotation */.w7)({ file: c.file, line: c.line, col: 1, message: `${c.task}: test case "${c.name}" failed\n${c.failure}` }));
+        }
+        gh.summary(testSummary(report));
     }
     return report.failed ? 1 : 0;
 }
@@ -28055,6 +28269,67 @@ async function runDev(args, r, env, generate) {
     return 0;
 }
 
+;// CONCATENATED MODULE: ./src/github/actionsOutput.ts
+/**
+ * What a step shows in GitHub Actions beyond plain log lines: collapsible log groups per task
+ * (`::group::` … `::endgroup::`) and the job summary (Markdown appended to the file GITHUB_STEP_SUMMARY
+ * names). The CLI uses it when it runs inside Actions, so the composites' scripts only map inputs to
+ * options and write outputs; the summaries come from the typed results, not from scraping the log.
+ */
+
+
+/** Set inside GitHub Actions (GITHUB_ACTIONS=true, as the runner sets it), else undefined. */
+function actionsOutput(env) {
+    if (env.GITHUB_ACTIONS !== 'true')
+        return undefined;
+    const file = env.GITHUB_STEP_SUMMARY;
+    return {
+        summary: (md) => {
+            // a blank line after each section, so the next one's heading or table starts a new block
+            if (file)
+                (0,external_node_fs_.appendFileSync)(file, md.replace(/\n*$/, '\n\n'));
+        },
+        groups: (print) => new TaskGroups(print),
+    };
+}
+/**
+ * Tasks build and deploy in parallel, but log groups can neither nest nor interleave: each task's lines
+ * are held until the task ends, then printed together as one group titled with its result. Lines that
+ * arrive for a task after it ended (a late status update) are printed at once, outside any group.
+ */
+class TaskGroups {
+    print;
+    held = new Map();
+    ended = new Set();
+    constructor(print) {
+        this.print = print;
+    }
+    line(key, text) {
+        if (this.ended.has(key))
+            return this.print(text);
+        const lines = this.held.get(key) ?? [];
+        lines.push(text);
+        this.held.set(key, lines);
+    }
+    /** Prints the task's group: its title, the lines held for it, then `more` lines. */
+    end(key, title, more = []) {
+        if (this.ended.has(key))
+            return;
+        const lines = [...(this.held.get(key) ?? []), ...more];
+        this.held.delete(key);
+        this.ended.add(key);
+        this.print(`::group::${(0,common_report/* escapeData */.uf)(title)}`);
+        for (const l of lines)
+            this.print(l);
+        this.print('::endgroup::');
+    }
+    /** Prints every group still held (a stage that stopped before its tasks ended), so no line is lost. */
+    flush(title = (key) => key) {
+        for (const key of [...this.held.keys()])
+            this.end(key, title(key));
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/cli/version.ts
 /** Kept in step with package.json by a test. */
 const VERSION = '0.1.0';
@@ -28074,7 +28349,13 @@ const VERSION = '0.1.0';
 
 
 
+
+
+
 async function main(argv, r, env = process.env) {
+    // Inside GitHub Actions: log groups per task and a job summary per command (undefined elsewhere).
+    let gh;
+    let command = 'pelato';
     try {
         let args = parseCli(argv, env);
         if ('dir' in args) {
@@ -28090,24 +28371,27 @@ async function main(argv, r, env = process.env) {
             r.out(VERSION);
             return 0;
         }
+        gh = actionsOutput(env);
+        command = args.command;
         if (args.command === 'deploy' || args.command === 'remove' || args.command === 'status')
-            return await runDeployStage(args, r, env);
+            return await runDeployStage(args, r, env, gh);
         if (args.command === 'build')
-            return (await runBuild(args, r, env)).ok ? 0 : 1;
+            return (await runBuild(args, r, env, !args.noPush, gh)).ok ? 0 : 1;
         const regenerate = () => main_run({ ...args, command: 'gen', json: true }, { out: () => { }, err: r.err });
         if (args.command === 'test')
-            return await runTest(args, r, env, regenerate);
+            return await runTest(args, r, env, regenerate, gh);
         if (args.command === 'dev')
             return await runDev(args, r, env, regenerate);
         if (args.command === 'brush')
-            return await runBrush(args, r, env);
-        return await main_run(args, r);
+            return await runBrush(args, r, env, gh);
+        return await main_run(args, r, gh);
     }
     catch (err) {
-        return (0,report/* reportFailure */.xV)(err, r);
+        gh?.summary(failureSummary(command, err, env));
+        return (0,common_report/* reportFailure */.xV)(err, r);
     }
 }
-async function main_run(args, r) {
+async function main_run(args, r, gh) {
     const started = external_node_perf_hooks_namespaceObject.performance.now();
     const wf = loadWorkflow(args.dir, { registry: args.registry, lattice: args.lattice });
     const loadMs = external_node_perf_hooks_namespaceObject.performance.now() - started;
@@ -28128,14 +28412,15 @@ async function main_run(args, r) {
     const rows = g.plan.tasks.map((t) => [t.component_name, t.type, t.targets.join(','), t.image]);
     for (const line of table(['component', 'type', 'targets', 'image'], rows))
         r.out(line);
+    gh?.summary(genSummary(g.plan, g.out, ms));
     return 0;
 }
 /** The seed's name for the whole pipeline: gen → build → deploy, stopping at the first failing stage. */
-async function runBrush(args, r, env) {
+async function runBrush(args, r, env, gh) {
     const stages = [
-        ['gen', () => main_run({ ...args, command: 'gen' }, r)],
-        ['build', async () => ((await runBuild(args, r, env)).ok ? 0 : 1)],
-        ['deploy', () => runDeployStage({ ...args, command: 'deploy' }, r, env)],
+        ['gen', () => main_run({ ...args, command: 'gen' }, r, gh)],
+        ['build', async () => ((await runBuild(args, r, env, !args.noPush, gh)).ok ? 0 : 1)],
+        ['deploy', () => runDeployStage({ ...args, command: 'deploy' }, r, env, gh)],
     ];
     for (const [name, stage] of stages) {
         if (!args.json)
@@ -28145,7 +28430,8 @@ async function runBrush(args, r, env) {
             code = await stage();
         }
         catch (err) {
-            code = (0,report/* reportFailure */.xV)(err, r);
+            gh?.summary(failureSummary(`brush (${name})`, err, env));
+            code = (0,common_report/* reportFailure */.xV)(err, r);
         }
         if (code !== 0) {
             r.err(`brush stopped: ${name} failed`);
@@ -28154,46 +28440,68 @@ async function runBrush(args, r, env) {
     }
     return 0;
 }
-async function runDeployStage(args, r, env) {
+async function runDeployStage(args, r, env, gh) {
     const genDir = args.out ?? external_node_path_default().join(args.dir, 'gen');
+    // In Actions each app's progress is one log group, printed when the app is done (or has failed).
+    const groups = gh && !args.json ? gh.groups((l) => r.out(l)) : undefined;
+    const onEvent = (e) => {
+        if (!groups)
+            return r.out(eventLine(e));
+        groups.line(e.app, eventLine(e));
+        if (e.kind === 'done' || e.kind === 'error')
+            groups.end(e.app, eventLine(e));
+    };
     const o = {
         env,
         natsUrl: args.natsUrl,
         lattice: args.lattice,
         ...(args.timeout !== undefined ? { timeoutMs: parseTimeout(args.timeout) } : {}),
-        ...(args.json ? {} : { onEvent: (e) => r.out(eventLine(e)) }),
+        ...(args.json ? {} : { onEvent }),
     };
-    if (args.command === 'status') {
-        const s = await statusPlan(genDir, o);
-        if (args.json)
-            r.out(JSON.stringify(s));
-        else
-            for (const line of statusTable(s))
-                r.out(line);
-        return 0;
-    }
-    if (args.command === 'remove') {
-        const res = await removePlan(genDir, { ...o, keepVersions: args.keepVersions });
+    const result = (res) => {
         if (args.json)
             r.out(JSON.stringify(res));
-        const sum = removeSummary(res);
+        if (args.jsonFile)
+            (0,external_node_fs_.writeFileSync)(args.jsonFile, JSON.stringify(res) + '\n');
+    };
+    try {
+        if (args.command === 'status') {
+            const s = await statusPlan(genDir, o);
+            result(s);
+            if (!args.json)
+                for (const line of statusTable(s))
+                    r.out(line);
+            return 0;
+        }
+        if (args.command === 'remove') {
+            const res = await removePlan(genDir, { ...o, keepVersions: args.keepVersions });
+            result(res);
+            groups?.flush();
+            const sum = removeSummary(res);
+            if (!args.json)
+                for (const line of sum.out)
+                    r.out(line);
+            for (const line of sum.err)
+                r.err(line);
+            gh?.summary(jobSummary_removeSummary(res));
+            return res.ok ? 0 : 1;
+        }
+        const res = await deployPlan(genDir, { ...o, replace: args.replace });
+        result(res);
+        groups?.flush();
+        const sum = deploySummary(res);
         if (!args.json)
             for (const line of sum.out)
                 r.out(line);
         for (const line of sum.err)
             r.err(line);
+        gh?.summary(jobSummary_deploySummary(res));
         return res.ok ? 0 : 1;
     }
-    const res = await deployPlan(genDir, { ...o, replace: args.replace });
-    if (args.json)
-        r.out(JSON.stringify(res));
-    const sum = deploySummary(res);
-    if (!args.json)
-        for (const line of sum.out)
-            r.out(line);
-    for (const line of sum.err)
-        r.err(line);
-    return res.ok ? 0 : 1;
+    finally {
+        // a stage that stopped (NATS gone, no wadm) still shows what each app had done
+        groups?.flush();
+    }
 }
 
 
@@ -28269,9 +28577,11 @@ function editDistance(a, b) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Ps: () => (/* binding */ consoleReporter),
+/* harmony export */   uf: () => (/* binding */ escapeData),
+/* harmony export */   w7: () => (/* binding */ annotation),
 /* harmony export */   xV: () => (/* binding */ reportFailure)
 /* harmony export */ });
-/* unused harmony exports annotation, reportDiagnostics */
+/* unused harmony export reportDiagnostics */
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _diagnostics_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(177);
@@ -28286,6 +28596,7 @@ const consoleReporter = {
     err: (l) => process.stderr.write(l + '\n'),
 };
 const inActions = () => process.env.GITHUB_ACTIONS === 'true';
+/** Workflow-command data (a message, a group title): %, CR and LF escaped as the runner reads them. */
 function escapeData(s) {
     return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }

@@ -15119,8 +15119,10 @@ const TASK = 'task';
 function buildManifest(wf, task, plan) {
     const app = plan.app;
     const id = (part) => `${app}-${part}`;
+    // every_host puts the component wherever its providers run (see Placement); spread spreads a total.
+    const scaler = task.placement === 'spread' ? 'spreadscaler' : 'daemonscaler';
     const componentTraits = [
-        { type: 'spreadscaler', properties: { instances: task.instances, spread: spreads(task.targets) } },
+        { type: scaler, properties: { instances: task.instances, spread: spreads(task.targets) } },
     ];
     const components = [];
     for (const kind of plan.providers) {
@@ -15132,7 +15134,7 @@ function buildManifest(wf, task, plan) {
             type: 'capability',
             properties: { image: wf.providers[kind], id: id(p.name) },
             traits: [
-                // A provider runs on every host the task may run on; the component instances are spread.
+                // A provider runs on every host the task may run on.
                 { type: 'daemonscaler', properties: { instances: 1, spread: spreads(task.targets) } },
                 ...(p.providerLink ? [{ type: 'link', properties: p.providerLink }] : []),
             ],
@@ -15578,6 +15580,7 @@ function planTask(wf, task, spec, project) {
         version: task.version,
         image: `${wf.registry}/${task.component_name}:${task.version}`,
         targets: task.targets,
+        placement: task.placement,
         instances: task.instances,
         source_topic: task.source_topic,
         dest_topic: task.dest_topic,
@@ -15931,8 +15934,9 @@ const DEFAULT_DB_CONNECTION_CONFIG = 'pelato-postgres';
 const PROJECT_KEYS = ['project_name', 'registry', 'lattice', 'providers', 'tasks'];
 const TASK_KEYS = [
     'name', 'type', 'code', 'targets', 'target', 'source_topic', 'dest_topic', 'component_name', 'version',
-    'instances', 'config', 'http', 'database',
+    'placement', 'instances', 'config', 'http', 'database',
 ];
+const PLACEMENTS = ['every_host', 'spread'];
 /** Two spellings of one field (the seed documents use both). */
 const FIELD_ALIASES = { target: 'targets', targets: 'target' };
 function loadWorkflow(dir, overrides = {}) {
@@ -16188,7 +16192,9 @@ class WorkflowReader {
         const targets = this.targets(f.targets, f.target, node);
         const component_name = this.checked(f.component_name, node, 'component_name', true, checkComponentName);
         const version = this.checked(f.version, node, 'version', true, checkVersion);
-        const instances = this.instances(f.instances, targets?.length ?? 1);
+        const placement = this.placement(f.placement);
+        // every_host: instances is the concurrency on each host (default 1); spread: the total, one per target.
+        const instances = this.instances(f.instances, placement === 'spread' ? (targets?.length ?? 1) : 1);
         const config = this.config(f.config);
         const source_topic = this.topic(f.source_topic, node, 'source_topic', spec?.fields.source_topic, spec, true);
         const dest_topic = this.topic(f.dest_topic, node, 'dest_topic', spec?.fields.dest_topic, spec, false);
@@ -16213,6 +16219,7 @@ class WorkflowReader {
             dest_topic,
             component_name,
             version,
+            placement,
             instances,
             config,
             http: spec.fields.http === 'forbidden' ? undefined : (http ?? { ...DEFAULT_HTTP }),
@@ -16264,6 +16271,16 @@ class WorkflowReader {
                 out.push(v);
         }
         return ok ? out : undefined;
+    }
+    placement(node) {
+        if (node === undefined)
+            return 'every_host';
+        const v = (0,dist.isScalar)(node) && typeof node.value === 'string' ? node.value : undefined;
+        if (v !== undefined && PLACEMENTS.includes(v))
+            return v;
+        const guess = v === undefined ? undefined : didYouMean(v, [...PLACEMENTS]);
+        this.report(node, `placement must be ${PLACEMENTS.map((p) => `"${p}"`).join(' or ')}, got ${this.source(node)}`, guess ? `did you mean "${guess}"?` : 'every_host runs the task on every host of its targets (the default); spread spreads a number of instances');
+        return 'every_host';
     }
     instances(node, fallback) {
         if (node === undefined)
@@ -16404,6 +16421,44 @@ function yamlHint(code) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/github/markdown.ts
+/**
+ * Markdown for GitHub (PR comments and job summaries). Every user string (names, topics, paths, error
+ * messages) goes through mdText: no HTML, links, mentions or table breaks can come out of a workflow.yaml.
+ */
+/** Inline Markdown text (also safe in table cells): no HTML, no links, no emphasis, no cell breaks. */
+function mdText(s) {
+    return s
+        .replace(/[\r\n\t]+/g, ' ')
+        .replace(/[\\`*_[\]{}()#+!|~]/g, (c) => `\\${c}`)
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/@/g, '&#64;') // no @mentions
+        .replace(/:/g, '&#58;'); // no autolinks
+}
+/**
+ * Inline code for a table cell: a backtick run longer than any inside (spaces around when the text starts
+ * or ends with one), and `|` escaped, which GitHub's tables need even inside code spans.
+ */
+function mdCode(s) {
+    const text = s.replace(/[\r\n\t]+/g, ' ');
+    const fence = '`'.repeat(Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
+    // a `|` would still end a table cell inside code spans; GitHub reads `\|` there as a plain bar
+    const body = text.replace(/\|/g, '\\|');
+    return /^`|`$/.test(body) ? `${fence} ${body} ${fence}` : `${fence}${body}${fence}`;
+}
+/** A fenced code block whose fence is longer than any backtick run in `body`. */
+function codeBlock(lang, body) {
+    const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+    const fence = '`'.repeat(longest + 1);
+    return `${fence}${lang}\n${body.endsWith('\n') ? body : body + '\n'}${fence}`;
+}
+/** A table from cells that are already Markdown (escape user text with mdText/mdCode first). */
+function mdTable(head, rows) {
+    return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
+}
+
 ;// CONCATENATED MODULE: ./src/github/preview.ts
 /**
  * The pull-request preview: what a PR changes in the generated plan and manifests, as the Markdown of
@@ -16412,6 +16467,7 @@ function yamlHint(code) {
  * Every user string (names, topics, targets, paths) reaches Markdown escaped, Mermaid only as entity
  * codes inside quoted labels, and code blocks inside a fence longer than any backtick run they hold.
  */
+
 
 
 
@@ -16453,23 +16509,6 @@ function compareTasks(head, base) {
 }
 // ---------------------------------------------------------------------------------------------------
 // Escaping
-/** Inline Markdown text (also safe in table cells): no HTML, no links, no emphasis, no cell breaks. */
-function mdText(s) {
-    return s
-        .replace(/[\r\n\t]+/g, ' ')
-        .replace(/[\\`*_[\]{}()#+!|~]/g, (c) => `\\${c}`)
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/@/g, '&#64;') // no @mentions
-        .replace(/:/g, '&#58;'); // no autolinks
-}
-/** A fenced code block whose fence is longer than any backtick run in `body`. */
-function codeBlock(lang, body) {
-    const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
-    const fence = '`'.repeat(longest + 1);
-    return `${fence}${lang}\n${body.endsWith('\n') ? body : body + '\n'}${fence}`;
-}
 /** A Mermaid quoted label: only letters, digits, space and `._/-` stay; everything else is `#code;`. */
 function mermaidLabel(s) {
     let out = '';
@@ -16878,6 +16917,7 @@ function markPreviewOutdated(t) {
  * GITHUB_TOKEN, GITHUB_EVENT_PATH (a pull_request event), GITHUB_REPOSITORY, GITHUB_API_URL,
  * GITHUB_STEP_SUMMARY. Prints one word on stdout: created, updated, outdated, absent or summary.
  */
+
 
 
 

@@ -18,11 +18,8 @@ if [ "$push" = false ]; then args+=(--no-push); fi
 if [ "$overwrite" = true ]; then args+=(--overwrite); fi
 if [ -n "${PELATO_PARALLEL:-}" ]; then args+=(--parallel "$PELATO_PARALLEL"); fi
 
-log=$(mktemp)
 code=0
-pelato "${args[@]}" | tee "$log" || code=$?
-summary "PELATO build" "$log"
-rm -f "$log"
+pelato "${args[@]}" || code=$?
 if [ -f "$project/gen/build.json" ]; then
   set_output results "$(cat "$project/gen/build.json")"
 fi

@@ -22,17 +22,10 @@ if [ -n "${PELATO_LATTICE:-}" ]; then args+=(--lattice "$PELATO_LATTICE"); fi
 if [ -n "${PELATO_TIMEOUT:-}" ]; then args+=(--timeout "$PELATO_TIMEOUT"); fi
 if [ "$replace" = true ] && [ "$remove" = false ]; then args+=(--replace); fi
 
+# The log stays human-readable (one group per app) while the result goes to a file for the output.
 json=$(mktemp)
 code=0
-pelato "${args[@]}" --json >"$json" || code=$?
-if [ -s "$json" ]; then
-  set_output results "$(cat "$json")"
-  # One line per app in the log and the job summary: app, action, outcome.
-  lines=$(mktemp)
-  node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-    for (const a of r.apps ?? []) console.log([a.app, a.action, a.outcome, a.message].filter(Boolean).join("  "));' "$json" | tee "$lines" || true
-  summary "PELATO ${args[0]}" "$lines"
-  rm -f "$lines"
-fi
+pelato "${args[@]}" --json-file "$json" || code=$?
+if [ -s "$json" ]; then set_output results "$(cat "$json")"; fi
 rm -f "$json"
 exit "$code"

@@ -8,10 +8,7 @@ args=(gen "$project")
 if [ -n "${PELATO_REGISTRY:-}" ]; then args+=(--registry "$PELATO_REGISTRY"); fi
 if [ -n "${PELATO_LATTICE:-}" ]; then args+=(--lattice "$PELATO_LATTICE"); fi
 
-log=$(mktemp)
-pelato "${args[@]}" | tee "$log"
-summary "PELATO gen" "$log"
-rm -f "$log"
+pelato "${args[@]}"
 
 plan="$project/gen/plan.json"
 set_output plan "$plan"

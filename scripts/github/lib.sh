@@ -1,6 +1,8 @@
 # Shared by the scripts the GitHub composite actions run (generate.sh, build.sh, test.sh, deploy.sh).
 # Inputs arrive as PELATO_* environment variables mapped in each action's `env:`; nothing from
-# `${{ }}` is ever pasted into a script.
+# `${{ }}` is ever pasted into a script. The scripts turn inputs into pelato options and write step
+# outputs; pelato itself, seeing GITHUB_ACTIONS=true, writes the log groups, annotations and the job
+# summary (src/github/actionsOutput.ts, jobSummary.ts), from its typed results rather than its log.
 set -euo pipefail
 
 PELATO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -13,12 +15,6 @@ set_output() {
   local delim
   delim="pelato_$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
   { printf '%s<<%s\n' "$1" "$delim"; printf '%s\n' "$2"; printf '%s\n' "$delim"; } >>"$GITHUB_OUTPUT"
-}
-
-# summary TITLE FILE: the file's text as a code block in the job summary (when there is one).
-summary() {
-  [ -n "${GITHUB_STEP_SUMMARY:-}" ] || return 0
-  { printf '### %s\n\n```\n' "$1"; cat "$2"; printf '```\n'; } >>"$GITHUB_STEP_SUMMARY"
 }
 
 # bool NAME VALUE: 'true' or 'false', anything else is a usage error.

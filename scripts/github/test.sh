@@ -14,7 +14,6 @@ if [ -n "${PELATO_LATTICE:-}" ]; then args+=(--lattice "$PELATO_LATTICE"); fi
 log=$(mktemp)
 code=0
 pelato "${args[@]}" | tee "$log" || code=$?
-summary "PELATO test" "$log"
 counts=$(sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed$/\1 \2/p' "$log" | tail -n1)
 rm -rf "$log" "$scratch"
 set_output passed "${counts%% *}"

@@ -40,7 +40,10 @@ export interface BuildOptions {
   /** Where components are kept by build hash between runs. */
   cacheDir: string;
   metrics: boolean;
-  log: (line: string) => void;
+  /** Progress lines; `task` is the component the line is about (tasks build in parallel). */
+  log: (line: string, task?: string) => void;
+  /** Called once per task when it is done, failed or not (GitHub Actions closes its log group then). */
+  onTaskDone?: (task: BuiltTask) => void;
 }
 
 export type TaskStatus = 'built' | 'cached' | 'unchanged' | 'failed';
@@ -95,7 +98,11 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
 async function buildTask(task: PlannedTask, opts: BuildOptions, idFor: (l: string) => Promise<string>, reg: RegistryOptions): Promise<BuiltTask> {
   const t0 = performance.now();
   const out: BuiltTask = { app: task.app, component_name: task.component_name, language: task.language, image: task.image, status: 'failed', timings_ms: { total: 0 } };
-  const done = () => ((out.timings_ms.total = Math.round(performance.now() - t0)), out);
+  const done = () => {
+    out.timings_ms.total = Math.round(performance.now() - t0);
+    opts.onTaskDone?.(out);
+    return out;
+  };
   try {
     // What decides a rebuild: the generated project (content hash) and the exact toolchain.
     const buildHash = `sha256:${createHash('sha256').update(`${task.content_hash}\n${await idFor(task.language)}`).digest('hex')}`;
@@ -106,7 +113,7 @@ async function buildTask(task: PlannedTask, opts: BuildOptions, idFor: (l: strin
         out.digest = existing.digest;
         out.pinned = digestRef(parseRef(task.image), existing.digest);
         await writePinnedManifest(opts.genDir, task, out.pinned);
-        opts.log(`${task.component_name}: unchanged in the registry (${existing.digest.slice(0, 19)}…), nothing to build`);
+        opts.log(`${task.component_name}: unchanged in the registry (${existing.digest.slice(0, 19)}…), nothing to build`, task.component_name);
         return done();
       }
       if (existing.status === 'different' && !opts.allowOverwrite) {
@@ -120,7 +127,7 @@ async function buildTask(task: PlannedTask, opts: BuildOptions, idFor: (l: strin
       out.status = 'cached';
     } else {
       const c0 = performance.now();
-      opts.log(`${task.component_name}: compiling (${task.language === 'go' ? 'TinyGo' : 'componentize-js'})`);
+      opts.log(`${task.component_name}: compiling (${task.language === 'go' ? 'TinyGo' : 'componentize-js'})`, task.component_name);
       const dir = path.join(opts.genDir, task.dir);
       wasm = task.language === 'go' ? await compileTinyGo(dir, task) : await compileJs(dir, task);
       out.timings_ms.compile = Math.round(performance.now() - c0);
@@ -147,11 +154,11 @@ async function buildTask(task: PlannedTask, opts: BuildOptions, idFor: (l: strin
       out.pushed = pushed.action === 'pushed';
       await writePinnedManifest(opts.genDir, task, pushed.digestRef);
     }
-    opts.log(`${task.component_name}: ${out.status}, ${formatSize(wasm.length)}${out.pinned ? ` → ${out.pinned}` : ''}`);
+    opts.log(`${task.component_name}: ${out.status}, ${formatSize(wasm.length)}${out.pinned ? ` → ${out.pinned}` : ''}`, task.component_name);
   } catch (e) {
     out.status = 'failed';
     out.error = e instanceof PelatoError ? `${e.message}${e.hint ? ` (${e.hint})` : ''}` : String((e as Error)?.message ?? e);
-    opts.log(`${task.component_name}: FAILED: ${out.error}`);
+    opts.log(`${task.component_name}: FAILED: ${out.error}`, task.component_name);
   }
   return done();
 }

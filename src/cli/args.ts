@@ -12,6 +12,8 @@ export interface CliArgs {
   lattice?: string;
   out?: string;
   json: boolean;
+  /** deploy/remove/status: also write the --json result to this file (the log stays human-readable). */
+  jsonFile?: string;
   natsUrl?: string;
   /** Raw --timeout value; parsed by the deploy stage. */
   timeout?: string;
@@ -51,6 +53,7 @@ options:
   --lattice L    wasmCloud lattice (overrides workflow.yaml; env WASMCLOUD_LATTICE)
   --out PATH     where gen writes and deploy/remove/status read (default DIR/gen)
   --json         print the result as JSON
+  --json-file F  deploy/remove/status: also write the JSON result to file F
   --nats-url U   NATS server(s), comma-separated (env NATS_URL, or NATS_HOST/NATS_PORT)
   --timeout T    deploy/remove: how long to wait per app, e.g. 90s, 2m (default 120s)
   --no-push      build: compile and check only, publish nothing
@@ -80,6 +83,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): Parsed {
         lattice: { type: 'string' },
         out: { type: 'string' },
         json: { type: 'boolean', default: false },
+        'json-file': { type: 'string' },
         'nats-url': { type: 'string' },
         timeout: { type: 'string' },
         replace: { type: 'boolean', default: false },
@@ -112,6 +116,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): Parsed {
     lattice: values.lattice ?? (env.WASMCLOUD_LATTICE || undefined),
     out: values.out,
     json: values.json ?? false,
+    jsonFile: values['json-file'],
     natsUrl: values['nats-url'],
     timeout: values.timeout,
     replace: values.replace ?? false,

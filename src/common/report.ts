@@ -17,7 +17,8 @@ export const consoleReporter: Reporter = {
 
 const inActions = () => process.env.GITHUB_ACTIONS === 'true';
 
-function escapeData(s: string): string {
+/** Workflow-command data (a message, a group title): %, CR and LF escaped as the runner reads them. */
+export function escapeData(s: string): string {
   return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 function escapeProperty(s: string): string {

@@ -11,6 +11,7 @@ import { generate, type Generated } from '../generate/generate.js';
 import { loadWorkflow, WORKFLOW_FILE } from '../load/workflow.js';
 import type { PlannedTask } from '../model/plan.js';
 import type { Workflow } from '../model/workflow.js';
+import { codeBlock, mdText } from './markdown.js';
 
 export const PREVIEW_MARKER = '<!-- pelato-preview -->';
 /** GitHub rejects comment bodies over 65536 characters; keep a margin. */
@@ -70,25 +71,6 @@ export function compareTasks(head: PreviewSide, base: PreviewSide | undefined): 
 
 // ---------------------------------------------------------------------------------------------------
 // Escaping
-
-/** Inline Markdown text (also safe in table cells): no HTML, no links, no emphasis, no cell breaks. */
-export function mdText(s: string): string {
-  return s
-    .replace(/[\r\n\t]+/g, ' ')
-    .replace(/[\\`*_[\]{}()#+!|~]/g, (c) => `\\${c}`)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/@/g, '&#64;') // no @mentions
-    .replace(/:/g, '&#58;'); // no autolinks
-}
-
-/** A fenced code block whose fence is longer than any backtick run in `body`. */
-export function codeBlock(lang: string, body: string): string {
-  const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = '`'.repeat(longest + 1);
-  return `${fence}${lang}\n${body.endsWith('\n') ? body : body + '\n'}${fence}`;
-}
 
 /** A Mermaid quoted label: only letters, digits, space and `._/-` stay; everything else is `#code;`. */
 export function mermaidLabel(s: string): string {

@@ -8,7 +8,8 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { markPreviewOutdated, upsertPreviewComment, type CommentResult } from './comments.js';
-import { mdText, previewMarkdown } from './preview.js';
+import { mdText } from './markdown.js';
+import { previewMarkdown } from './preview.js';
 
 async function main(): Promise<number> {
   const env = process.env;
