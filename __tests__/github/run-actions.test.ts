@@ -89,6 +89,18 @@ describe('generate/action.yml', () => {
   });
 });
 
+describe('action.yml (root) plan step', () => {
+  test('runs generate.sh: the same outputs and summary as the generate action', () => {
+    const ws = workspace('hello');
+    const r = runStep('.', 'plan', ws, { project: 'project', registry: 'ghcr.io/acme/hello', lattice: 'edge' });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.outputs).toEqual({ plan: 'project/gen/plan.json', languages: 'js', 'go-tasks': 'false', 'js-tasks': 'true' });
+    expect(r.summary).toMatch(/^### PELATO gen: 3 tasks of Hello pipeline\n\nRegistry `ghcr.io\/acme\/hello`, lattice `edge`;/);
+    for (const app of ['hello-greet', 'hello-shout', 'hello-measure']) expect(r.summary).toMatch(new RegExp(`^\\| ${app} \\| `, 'm'));
+  });
+});
+
 describe('build/action.yml plan step', () => {
   test('says what to install, and refuses a plan made for another registry', () => {
     const ws = workspace('hello');
