@@ -30,6 +30,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
  */
 export const DEFAULT_PORTS = Object.freeze({ nats: 4222, leafnodes: 7422, monitor: 8222, leaf: 4223, leafMonitor: 8223, registry: 5000 });
 export const FEATURES = 'builtin-messaging-nats,builtin-http-server';
+/** JetStream domain of the hub; edge hosts use it, cloud hosts and wadm (on the hub) need none. */
+export const JS_DOMAIN = 'pelato-hub';
 
 /** Where lattice/build.sh leaves the binaries (a cache outside the clone, so later clones start in seconds). */
 export function cacheDir() {
@@ -222,6 +224,7 @@ export class Lattice {
       WASMCLOUD_LABELS: `host-type=${type},pelato.dev/host=${name}`,
       WASMCLOUD_OCI_ALLOWED_INSECURE: `localhost:${this.ports.registry},127.0.0.1:${this.ports.registry}`,
       WASMCLOUD_EXPERIMENTAL_FEATURES: FEATURES,
+      ...(type === 'edge' ? { WASMCLOUD_JS_DOMAIN: JS_DOMAIN } : {}),
       RUST_LOG: process.env.PELATO_LATTICE_LOG || 'info,cranelift_codegen=warn,wasmtime_cranelift=warn',
     });
     proc.hostType = type;
@@ -298,11 +301,12 @@ export async function start(options = {}) {
     `server_name: pelato-hub`,
     `listen: "127.0.0.1:${ports.nats}"`,
     `http: "127.0.0.1:${ports.monitor}"`,
-    `jetstream { store_dir: ${JSON.stringify(path.join(dir, 'jetstream'))} }`,
+    `jetstream { store_dir: ${JSON.stringify(path.join(dir, 'jetstream'))}, domain: ${JS_DOMAIN} }`,
     `leafnodes { listen: "127.0.0.1:${ports.leafnodes}" }`,
     '',
   ].join('\n'));
-  // The edge leaf has no JetStream of its own: JetStream API requests of edge hosts reach the hub's.
+  // The edge leaf has no JetStream of its own: edge hosts reach the hub's JetStream through its domain
+  // (a leaf node does not forward the domain-less $JS.API subjects).
   writeFileSync(path.join(dir, 'leaf.conf'), [
     `server_name: pelato-edge-leaf`,
     `listen: "127.0.0.1:${ports.leaf}"`,
@@ -340,7 +344,7 @@ export async function start(options = {}) {
     nc = await l.connect();
     await until('wadm', async () => {
       if (!wadm.running) throw new Error('wadm exited');
-      const m = await nc.request(`wadm.api.${lattice}.model.list`, new Uint8Array(), { timeout: 1000 });
+      const m = await nc.request(`wadm.api.${lattice}.model.get`, new Uint8Array(), { timeout: 1000 });
       return m.data.length > 0;
     }, 60000, wadm.logFile);
     const counts = { cloud: options.cloud ?? 1, edge: options.edge ?? 1 };

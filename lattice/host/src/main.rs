@@ -17,11 +17,11 @@ use wasmcloud_host::wasmbus::{Features, Host, HostConfig};
 use wasmcloud_host::OciConfig;
 
 const USAGE: &str = "usage: pelato-host [--nats-url URL] [--lattice NAME] [--label KEY=VALUE]... \
-[--allowed-insecure HOST:PORT]... [--features LIST] [--heartbeat-ms N]
+[--allowed-insecure HOST:PORT]... [--features LIST] [--heartbeat-ms N] [--js-domain D]
 
 Environment (flags win): WASMCLOUD_NATS_URL, WASMCLOUD_LATTICE, WASMCLOUD_LABELS (k=v,k=v),
 WASMCLOUD_OCI_ALLOWED_INSECURE (comma list), WASMCLOUD_EXPERIMENTAL_FEATURES (comma list),
-RUST_LOG.";
+WASMCLOUD_JS_DOMAIN, RUST_LOG.";
 
 struct Settings {
     nats_url: String,
@@ -30,6 +30,7 @@ struct Settings {
     allowed_insecure: Vec<String>,
     features: Features,
     heartbeat: Option<Duration>,
+    js_domain: Option<String>,
 }
 
 fn comma_list(value: &str) -> impl Iterator<Item = &str> {
@@ -52,6 +53,9 @@ fn settings() -> anyhow::Result<Settings> {
         allowed_insecure: Vec::new(),
         features: Features::new(),
         heartbeat: None,
+        // A host behind a leaf node without JetStream of its own reaches the hub's JetStream
+        // (lattice and config buckets) through the hub's domain.
+        js_domain: env("WASMCLOUD_JS_DOMAIN"),
     };
     if let Some(v) = env("WASMCLOUD_LABELS") {
         for l in comma_list(&v) {
@@ -89,6 +93,7 @@ fn settings() -> anyhow::Result<Settings> {
                     s.features = s.features | Features::from(f);
                 }
             }
+            "--js-domain" => s.js_domain = Some(value),
             "--heartbeat-ms" => {
                 let ms: u64 = value.parse().context("--heartbeat-ms takes milliseconds")?;
                 s.heartbeat = Some(Duration::from_millis(ms));
@@ -123,9 +128,12 @@ async fn main() -> anyhow::Result<()> {
         },
         experimental_features: s.features,
         heartbeat_interval: s.heartbeat,
+        js_domain: s.js_domain,
         ..HostConfig::default()
     };
-    let (host, shutdown) = Host::new(config).await.context("failed to start the host")?;
+    let (host, shutdown) = Host::new(config)
+        .await
+        .context("failed to start the host (is NATS reachable, with JetStream or a js-domain that reaches it?)")?;
 
     // Tests stop hosts with SIGTERM (clean: wadm hears host_stopped) or
     // SIGKILL (a crash: wadm only notices when heartbeats stop).

@@ -1,0 +1,185 @@
+/**
+ * The whole product against a real lattice on loopback (scripts/lattice/lattice.mjs): nats-server hub with
+ * JetStream + an edge leaf node, wadm 0.21.1 and wasmCloud 1.x hosts built from crates.io (lattice/build.sh),
+ * the builtin messaging-nats and http-server providers, a real OCI registry. Nothing here is a stand-in.
+ *
+ * The hello example (three TypeScript/JavaScript tasks: greet on edge, shout on edge + cloud, measure on
+ * cloud) is built with componentize-js, pushed with oras, deployed with `pelato brush`, and exercised with
+ * real traffic: NATS in, HTTP in, NATS out; then a host crash, an upgrade under traffic, and removal.
+ */
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { main } from '../../src/cli/main.js';
+import { inventory, pingHosts, start, type Lattice } from '../../scripts/lattice/lattice.mjs';
+import { firstThrough, streamThrough } from '../../scripts/lattice/traffic.mjs';
+import { useTestOras } from '../build/helpers/registry.js';
+import { cleanupProjects, copyExample, tempDir } from '../helpers/project.js';
+
+const BUILTIN_PROVIDERS = `providers:
+  messaging: wasmcloud+builtin://messaging-nats
+  http: wasmcloud+builtin://http-server
+`;
+
+let lattice: Lattice;
+let nc: NatsConnection;
+let dir: string;
+let env: Record<string, string>;
+const report: string[] = [];
+
+async function run(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) }, env);
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+/** component id -> host types it runs on, from every host's inventory. */
+async function placement(): Promise<Map<string, string[]>> {
+  const where = new Map<string, string[]>();
+  for (const h of await pingHosts(nc, lattice.lattice, 500)) {
+    const inv = await inventory(nc, lattice.lattice, h.id);
+    for (const c of inv.components) where.set(c.id, [...(where.get(c.id) ?? []), h.labels['host-type']!].sort());
+  }
+  return where;
+}
+
+/**
+ * Polls `probe` until it returns a value. A probe that throws (a host busy compiling a component can let
+ * an inventory request time out) counts as "not yet"; the last error is reported on timeout.
+ */
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+beforeAll(async () => {
+  useTestOras();
+  lattice = await start({ dir: path.join(tempDir(), 'lattice'), cloud: 1, edge: 1 });
+  nc = await lattice.connect();
+  dir = copyExample('hello');
+  appendFileSync(path.join(dir, 'workflow.yaml'), `\n${BUILTIN_PROVIDERS}`);
+  env = {
+    ...(process.env as Record<string, string>),
+    REGISTRY_URL: `${lattice.registry}/e2e`,
+    NATS_URL: lattice.natsUrl,
+    PARALLEL_BUILD: '2',
+  };
+}, 180_000);
+
+afterAll(async () => {
+  if (report.length) console.log(`e2e figures\n${report.join('\n')}`);
+  await nc?.close();
+  await lattice?.stop();
+  cleanupProjects();
+});
+
+describe('a real lattice on loopback', () => {
+  test('pelato brush builds, publishes and deploys the hello example until every app is deployed', async () => {
+    const t0 = Date.now();
+    const r = await run('brush', dir);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    for (const app of ['hello-greet', 'hello-shout', 'hello-measure']) expect(r.out).toMatch(new RegExp(`${app}[^\\n]*deployed`));
+    report.push(`brush (cold build + push + deploy, 3 apps): ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  }, 900_000);
+
+  test('each component runs on the hosts its targets name', async () => {
+    const where = await waitFor('all three components on their hosts', async () => {
+      const p = await placement();
+      return p.size === 3 ? p : undefined;
+    });
+    expect(Object.fromEntries(where)).toEqual({
+      'hello-greet-task': ['edge'],
+      'hello-shout-task': ['cloud', 'edge'],
+      'hello-measure-task': ['cloud'],
+    });
+  }, 120_000);
+
+  test('a name published on the source topic comes out measured on the destination topic, through edge and cloud', async () => {
+    const out = await firstThrough(nc, 'hello.names', 'hello.measured', 'Ada', (t) => t.includes('ADA'));
+    expect(JSON.parse(out!)).toEqual({ text: 'HELLO, ADA!', characters: 11, words: 2 });
+  }, 60_000);
+
+  test('an HTTP POST to the edge producer travels the same chain', async () => {
+    const sub = nc.subscribe('hello.measured', { max: 1 });
+    const got = (async () => {
+      for await (const m of sub) return new TextDecoder().decode(m.data);
+      return undefined;
+    })();
+    await nc.flush();
+    const res = await fetch('http://127.0.0.1:8000/hello', { method: 'POST', body: 'Grace' });
+    expect(res.status).toBeLessThan(300);
+    const timer = setTimeout(() => sub.unsubscribe(), 15_000);
+    const out = await got;
+    clearTimeout(timer);
+    expect(JSON.parse(out!)).toEqual({ text: 'HELLO, GRACE!', characters: 13, words: 2 });
+  }, 60_000);
+
+  test('edge host crash mid-stream: shout keeps flowing through its cloud instance', async () => {
+    const edge = lattice.hosts().find((h) => h.hostType === 'edge')!;
+    const r = await streamThrough(nc, {
+      source: 'hello.greetings',
+      dest: 'hello.loud',
+      rate: 50,
+      durationMs: 6000,
+      actionAtMs: 2000,
+      action: () => lattice.stopProc(edge.name, 'SIGKILL'),
+    });
+    report.push(`failover (shout on edge+cloud, edge host SIGKILL at 50 msg/s): sent ${r.sent}, lost ${r.lost}, duplicated ${r.duplicated}, longest gap ${r.interruptionMs.toFixed(0)} ms`);
+    // Processing resumes by itself: the last second of traffic all came through the cloud instance.
+    const tail = r.lostSeqs.filter((s) => s >= r.sent - 50);
+    expect(tail).toEqual([]);
+    expect(r.duplicated).toBe(0);
+    // Put the edge back for what follows; wadm places greet and shout on it again.
+    await lattice.addHost('edge', nc);
+    await waitFor('greet and shout back on the new edge host', async () => {
+      const p = await placement();
+      return p.get('hello-greet-task')?.includes('edge') && p.get('hello-shout-task')?.includes('edge') ? true : undefined;
+    }, 120_000);
+  }, 300_000);
+
+  test('upgrade 1.0.0 → 1.0.1 under traffic: the new code takes over without losing or doubling messages', async () => {
+    const wf = path.join(dir, 'workflow.yaml');
+    writeFileSync(wf, readFileSync(wf, 'utf8').replace(/(component_name: hello-shout\n\s+version: )1\.0\.0/, '$11.0.1'));
+    writeFileSync(path.join(dir, 'tasks', 'shout.js'), 'export function execTask(arg) {\n  return `${arg.toUpperCase()} v2`;\n}\n');
+    expect((await run('gen', dir)).code).toBe(0);
+    expect((await run('build', dir)).code).toBe(0);
+    const r = await streamThrough(nc, {
+      source: 'hello.greetings',
+      dest: 'hello.loud',
+      rate: 50,
+      durationMs: 15000,
+      actionAtMs: 2000,
+      action: () => run('deploy', dir),
+    });
+    expect(r.actionResult!.code).toBe(0);
+    report.push(`upgrade (shout 1.0.0 → 1.0.1 at 50 msg/s): sent ${r.sent}, lost ${r.lost}, duplicated ${r.duplicated}, longest gap ${r.interruptionMs.toFixed(0)} ms, deploy took ${(r.actionMs! / 1000).toFixed(1)} s`);
+    const out = await firstThrough(nc, 'hello.greetings', 'hello.loud', 'after', (t) => t.startsWith('AFTER'));
+    expect(out).toBe('AFTER v2');
+    expect(r.duplicated).toBe(0);
+  }, 300_000);
+
+  test('pelato remove leaves nothing running on any host', async () => {
+    const r = await run('remove', dir);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    await waitFor('every host empty', async () => {
+      for (const h of await pingHosts(nc, lattice.lattice, 500)) {
+        const inv = await inventory(nc, lattice.lattice, h.id);
+        if (inv.components.length || inv.providers.length) return undefined;
+      }
+      return true;
+    }, 60_000);
+  }, 120_000);
+});

@@ -1,0 +1,117 @@
+// bench/e2e: the product against a real loopback lattice (scripts/lattice/lattice.mjs: nats-server hub with
+// JetStream + edge leaf node, wadm and wasmCloud hosts built by lattice/build.sh, builtin providers, a real
+// registry). Prints:
+//   1. time from `pelato brush` start to every app `deployed` (cold: build + push + deploy; warm: no change)
+//   2. messages per second through the hello example's three-task chain (edge -> edge/cloud -> cloud)
+//   3. failover interruption per placement: a relay task, traffic at a fixed rate, one host SIGKILLed
+//      mid-stream; median over several kills of the longest output gap, messages lost and duplicated.
+// Usage: node bench/e2e.mjs [kills=3]    (needs `npm run build`, toolchains/js, lattice/build.sh, .ci/run's tools)
+import { execFile } from 'node:child_process';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { inventory, pingHosts, start } from '../scripts/lattice/lattice.mjs';
+import { firstThrough, streamThrough } from '../scripts/lattice/traffic.mjs';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const cli = path.join(root, 'dist', 'cli', 'index.js');
+const kills = Number(process.argv[2] ?? 3);
+const work = mkdtempSync(path.join(os.tmpdir(), 'pelato-bench-e2e-'));
+const run = promisify(execFile);
+
+const BUILTIN = 'providers:\n  messaging: wasmcloud+builtin://messaging-nats\n  http: wasmcloud+builtin://http-server\n';
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const lattice = await start({ dir: path.join(work, 'lattice'), cloud: 2, edge: 1 });
+const nc = await lattice.connect();
+const env = { ...process.env, REGISTRY_URL: `${lattice.registry}/bench`, NATS_URL: lattice.natsUrl, PARALLEL_BUILD: '2', NO_COLOR: '1' };
+const pelato = async (...args) => {
+  const t0 = performance.now();
+  try {
+    const r = await run(process.execPath, [cli, ...args], { env, maxBuffer: 64 << 20 });
+    return { ms: performance.now() - t0, out: r.stdout };
+  } catch (e) {
+    throw new Error(`pelato ${args.join(' ')} failed:\n${e.stdout}\n${e.stderr}`);
+  }
+};
+
+async function placement(app) {
+  const where = [];
+  for (const h of await pingHosts(nc, lattice.lattice, 400)) {
+    const inv = await inventory(nc, lattice.lattice, h.id);
+    if (inv.components.some((c) => c.id === `${app}-task`)) where.push(h.labels['pelato.dev/host']);
+  }
+  return where.sort();
+}
+
+async function waitPlaced(app, want, timeoutMs = 120000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const p = await placement(app);
+    if (want(p)) return p;
+    await sleep(300);
+  }
+  throw new Error(`${app} not placed as expected: ${(await placement(app)).join(', ')}`);
+}
+
+try {
+  // 1. brush to deployed
+  const hello = path.join(work, 'hello');
+  cpSync(path.join(root, 'examples', 'hello'), hello, { recursive: true, filter: (s) => !/[\\/](gen|\.pelato)$/.test(s) });
+  appendFileSync(path.join(hello, 'workflow.yaml'), `\n${BUILTIN}`);
+  const cold = await pelato('brush', hello);
+  const warm = [];
+  for (let i = 0; i < 3; i++) warm.push((await pelato('brush', hello)).ms);
+  console.log(`brush → all 3 apps deployed: cold ${(cold.ms / 1000).toFixed(1)} s (build + push + deploy), no-change median ${(median(warm) / 1000).toFixed(2)} s`);
+
+  // 2. throughput through the chain: bursts at rising rates, the highest rate that loses nothing
+  await firstThrough(nc, 'hello.names', 'hello.measured', 'warmup', (t) => t.includes('WARMUP'));
+  for (const rate of [100, 200, 400]) {
+    const r = await streamThrough(nc, { source: 'hello.names', dest: 'hello.measured', rate, durationMs: 5000, settleMs: 4000, tag: `r${rate}n` });
+    console.log(`chain greet→shout→measure at ${rate} msg/s offered: ${(r.received / r.seconds).toFixed(0)} msg/s delivered, lost ${r.lost}, median latency ${r.medianLatencyMs?.toFixed(1)} ms`);
+  }
+  await pelato('remove', hello);
+
+  // 3. failover per placement
+  const placements = [
+    { name: 'edge only (targets: [edge])', targets: '[edge]', kill: 'edge' },
+    { name: 'edge + cloud (targets: [edge, cloud])', targets: '[edge, cloud]', kill: 'edge' },
+    { name: 'cloud only, 2 cloud hosts (targets: [cloud])', targets: '[cloud]', kill: 'cloud' },
+  ];
+  const rows = [];
+  for (const [i, p] of placements.entries()) {
+    const proj = path.join(work, `relay${i}`);
+    mkdirSync(path.join(proj, 'tasks'), { recursive: true });
+    writeFileSync(path.join(proj, 'tasks', 'relay.js'), 'export function execTask(arg) {\n  return arg;\n}\n');
+    const app = `relay${i}`;
+    writeFileSync(path.join(proj, 'workflow.yaml'), `project_name: Failover ${i}\nregistry: localhost:5000/bench\n${BUILTIN}tasks:\n  - name: Relay\n    type: processor_nats\n    code: relay.js\n    targets: ${p.targets}\n    source_topic: relay${i}.in\n    dest_topic: relay${i}.out\n    component_name: ${app}\n    version: 1.0.0\n`);
+    await pelato('brush', proj);
+    const results = [];
+    for (let k = 0; k < kills; k++) {
+      const hosts = await placement(app);
+      const victim = hosts.find((h) => h.startsWith(p.kill));
+      if (!victim) throw new Error(`${app}: no ${p.kill} host runs it (${hosts.join(', ')})`);
+      await firstThrough(nc, `relay${i}.in`, `relay${i}.out`, 'ready', (t) => t === 'ready');
+      const r = await streamThrough(nc, {
+        source: `relay${i}.in`, dest: `relay${i}.out`, rate: 100, durationMs: 8000, actionAtMs: 2000, settleMs: 3000,
+        action: () => lattice.stopProc(victim, 'SIGKILL'),
+      });
+      results.push(r);
+      await lattice.addHost(p.kill, nc);
+      await waitPlaced(app, (where) => where.length >= hosts.length);
+    }
+    const resumed = results.filter((r) => r.lostSeqs.every((s) => s < r.sent - 100)).length;
+    rows.push([p.name, `${median(results.map((r) => r.interruptionMs)).toFixed(0)} ms`, median(results.map((r) => r.lost)), median(results.map((r) => r.duplicated)), `${resumed}/${results.length}`]);
+    await pelato('remove', proj);
+  }
+  console.log(`\nfailover, one host SIGKILLed at 100 msg/s (median of ${kills} kills)\n`);
+  console.log('| placement | longest gap in output | lost | duplicated | resumed within the run |');
+  console.log('| --- | --- | --- | --- | --- |');
+  for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+} finally {
+  await nc.close();
+  await lattice.stop();
+  rmSync(work, { recursive: true, force: true });
+}
