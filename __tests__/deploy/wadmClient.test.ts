@@ -8,6 +8,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { stringify } from 'yaml';
 import { withDotEnv, parseDotEnv } from '../../src/common/env.js';
 import { main } from '../../src/cli/main.js';
+import { describeStatus } from '../../src/deploy/deploy.js';
 import { WadmClient } from '../../src/deploy/wadmClient.js';
 import { parseList, parseStatus } from '../../src/deploy/wadmReplies.js';
 import { cleanupProjects, ROOT } from '../helpers/project.js';
@@ -96,6 +97,20 @@ describe('WadmClient', () => {
 });
 
 describe('reply shapes, old and new', () => {
+  test('progress lines: real wadm repeats its scalers in the app message, printed once', () => {
+    // As wadm 0.21.1 sent it on the loopback lattice (__tests__/e2e), shortened.
+    const st = parseStatus({
+      status: { type: 'reconciling', message: 'Scaling component on 1 host(s), Putting link definition between a-messaging and a-task' },
+      scalers: [
+        { id: 'a-task', kind: 'DaemonScaler', name: 'a-task', status: { type: 'reconciling', message: 'Scaling component on 1 host(s)' } },
+        { id: 'l', kind: 'LinkScaler', name: 'a-messaging -(wasmcloud:messaging)-> a-task', status: { type: 'reconciling', message: 'Putting link definition between a-messaging and a-task' } },
+        { id: 'p', kind: 'DaemonScaler', name: 'a-messaging', status: { type: 'deployed', message: '' } },
+      ],
+    });
+    expect(describeStatus(st)).toBe('reconciling — scalers: a-task: Scaling component on 1 host(s); a-messaging -(wasmcloud:messaging)-> a-task: Putting link definition between a-messaging and a-task');
+    expect(describeStatus({ ...st, message: 'waiting for hosts' })).toMatch(/^reconciling \(waiting for hosts\) — scalers: /);
+  });
+
   test('status: new {status:{type}, scalers} and old {version, status, components} with aliases', () => {
     expect(parseStatus({ status: { type: 'failed', message: 'boom' }, scalers: [{ id: 'i', kind: 'SpreadScaler', name: 'task', status: { type: 'failed', message: 'no image' } }] })).toEqual({
       status: 'failed',

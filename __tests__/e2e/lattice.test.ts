@@ -7,13 +7,13 @@
  * cloud) is built with componentize-js, pushed with oras, deployed with `pelato brush`, and exercised with
  * real traffic: NATS in, HTTP in, NATS out; then a host crash, an upgrade under traffic, and removal.
  */
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { main } from '../../src/cli/main.js';
 import { inventory, pingHosts, start, type Lattice } from '../../scripts/lattice/lattice.mjs';
 import { firstThrough, streamThrough } from '../../scripts/lattice/traffic.mjs';
-import { useTestOras } from '../build/helpers/registry.js';
+import { freePort, useTestOras } from '../build/helpers/registry.js';
 import { cleanupProjects, copyExample, tempDir } from '../helpers/project.js';
 
 const BUILTIN_PROVIDERS = `providers:
@@ -25,6 +25,7 @@ let lattice: Lattice;
 let nc: NatsConnection;
 let dir: string;
 let env: Record<string, string>;
+let httpPort: number;
 const report: string[] = [];
 
 async function run(...argv: string[]) {
@@ -68,7 +69,10 @@ beforeAll(async () => {
   lattice = await start({ dir: path.join(tempDir(), 'lattice'), cloud: 1, edge: 1 });
   nc = await lattice.connect();
   dir = copyExample('hello');
-  appendFileSync(path.join(dir, 'workflow.yaml'), `\n${BUILTIN_PROVIDERS}`);
+  // Its own HTTP port: the pelato dev tests, which may run at the same time, serve the example on 8000.
+  httpPort = await freePort();
+  const wf = path.join(dir, 'workflow.yaml');
+  writeFileSync(wf, readFileSync(wf, 'utf8').replace('address: 0.0.0.0:8000', `address: 127.0.0.1:${httpPort}`) + `\n${BUILTIN_PROVIDERS}`);
   env = {
     ...(process.env as Record<string, string>),
     REGISTRY_URL: `${lattice.registry}/e2e`,
@@ -118,7 +122,7 @@ describe('a real lattice on loopback', () => {
       return undefined;
     })();
     await nc.flush();
-    const res = await fetch('http://127.0.0.1:8000/hello', { method: 'POST', body: 'Grace' });
+    const res = await fetch(`http://127.0.0.1:${httpPort}/hello`, { method: 'POST', body: 'Grace' });
     expect(res.status).toBeLessThan(300);
     const timer = setTimeout(() => sub.unsubscribe(), 15_000);
     const out = await got;
