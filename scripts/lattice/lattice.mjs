@@ -178,7 +178,7 @@ export async function pingHosts(nc, lattice, waitMs = 500) {
 
 /** What a host runs: { components: [{ id, image_ref, max_instances }], providers: [{ id }], labels }. */
 export async function inventory(nc, lattice, hostId) {
-  const m = await nc.request(`wasmbus.ctl.v1.${lattice}.host.get.${hostId}`, new Uint8Array(), { timeout: 3000 });
+  const m = await nc.request(`wasmbus.ctl.v1.${lattice}.host.get.${hostId}`, new Uint8Array(), { timeout: 5000 });
   const body = JSON.parse(new TextDecoder().decode(m.data));
   if (body.success === false) throw new Error(`inventory of ${hostId}: ${body.message}`);
   return body.response ?? body;
@@ -229,6 +229,7 @@ export class Lattice {
     });
     proc.hostType = type;
     this.procs.set(name, proc);
+    this.save();
     const own = nc ?? (await this.connect());
     try {
       await until(`host ${name}`, async () => {
@@ -238,6 +239,7 @@ export class Lattice {
         if (me) proc.hostId = me.id;
         return !!me;
       }, 60000, proc.logFile);
+      this.save();
     } finally {
       if (!nc) await own.close();
     }
