@@ -24805,7 +24805,10 @@ function describeStatus(st) {
         return 'no status yet';
     const bad = st.scalers.filter((x) => x.status !== 'deployed' && x.message);
     const scalers = bad.map((x) => `${x.name || x.kind || x.id}: ${x.message}`).join('; ');
-    return `${st.status}${st.message ? ` (${st.message})` : ''}${scalers ? ` — scalers: ${scalers}` : ''}`;
+    // Real wadm's app message is its scalers' messages joined; printed next to them it only doubles the line.
+    const repeats = bad.length > 0 && bad.every((x) => st.message.includes(x.message));
+    const message = st.message && !repeats ? ` (${st.message})` : '';
+    return `${st.status}${message}${scalers ? ` — scalers: ${scalers}` : ''}`;
 }
 /** Deploys every app of DIR/gen (or the gen folder given) and waits for each to be deployed. */
 async function deployPlan(genDir, o = {}) {
