@@ -5,7 +5,7 @@
 //   2. messages per second through the hello example's three-task chain (edge -> edge/cloud -> cloud)
 //   3. failover interruption per placement: a relay task, traffic at a fixed rate, one host SIGKILLed
 //      mid-stream; median over several kills of the longest output gap, messages lost and duplicated.
-// Usage: node bench/e2e.mjs [kills=3] [sections=brush,throughput,failover]    (needs `npm run build`, toolchains/js, lattice/build.sh, .ci/run's tools)
+// Usage: node bench/e2e.mjs [kills=3] [sections=brush,throughput,failover] [reap]    (needs `npm run build`, toolchains/js, lattice/build.sh, .ci/run's tools)
 import { execFile } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -25,7 +25,10 @@ const BUILTIN = 'providers:\n  messaging: wasmcloud+builtin://messaging-nats\n  
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-const lattice = await start({ dir: path.join(work, 'lattice'), cloud: 2, edge: 1 });
+// `reap`: wadm cleanup interval 5 s and host heartbeat 2 s instead of wadm's 70 s and the host's 30 s.
+const reap = process.argv[4] === 'reap' ? { cleanupS: 5, heartbeatMs: 2000 } : undefined;
+const lattice = await start({ dir: path.join(work, 'lattice'), cloud: 2, edge: 1, reap });
+if (reap) console.log('lattice with wadm --cleanup-interval 5 and host --heartbeat-ms 2000');
 const nc = await lattice.connect();
 // The project-local oras of scripts/install-test-tools.sh unless one is configured.
 const localOras = path.join(root, '.tools', 'bin', 'oras');

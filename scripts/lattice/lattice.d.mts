@@ -45,6 +45,14 @@ export class Lattice {
   stop(): Promise<void>;
 }
 
-export interface StartOptions { dir?: string; lattice?: string; cloud?: number; edge?: number; ports?: Partial<Ports> }
+export interface StartOptions {
+  dir?: string;
+  lattice?: string;
+  cloud?: number;
+  edge?: number;
+  ports?: Partial<Ports>;
+  /** Shorter wadm cleanup interval and host heartbeat, so wadm forgets crashed hosts sooner. */
+  reap?: { cleanupS: number; heartbeatMs: number };
+}
 export function start(options?: StartOptions): Promise<Lattice>;
 export function stopFromState(dir: string): Promise<boolean>;

@@ -192,6 +192,7 @@ export class Lattice {
     this.bins = options.bins;
     this.procs = new Map();
     this.hostSeq = { cloud: 0, edge: 0 };
+    this.heartbeatMs = options.heartbeatMs;
   }
 
   get natsUrl() {
@@ -218,7 +219,7 @@ export class Lattice {
   async addHost(type, nc) {
     const name = `${type}-${++this.hostSeq[type]}`;
     const url = type === 'edge' ? this.leafUrl : this.natsUrl;
-    const proc = launch(this.dir, name, this.bins.host, [], {
+    const proc = launch(this.dir, name, this.bins.host, this.heartbeatMs ? ['--heartbeat-ms', String(this.heartbeatMs)] : [], {
       WASMCLOUD_NATS_URL: url,
       WASMCLOUD_LATTICE: this.lattice,
       WASMCLOUD_LABELS: `host-type=${type},pelato.dev/host=${name}`,
@@ -324,7 +325,7 @@ export async function start(options = {}) {
     '',
   ].join('\n'));
 
-  const l = new Lattice({ dir, lattice, ports, bins });
+  const l = new Lattice({ dir, lattice, ports, bins, heartbeatMs: options.reap?.heartbeatMs });
   const add = (name, bin, args, env) => {
     const p = launch(dir, name, bin, args, env);
     l.procs.set(name, p);
@@ -342,7 +343,10 @@ export async function start(options = {}) {
       return (await r.json()).leafnodes > 0;
     }, 15000, leaf.logFile);
     await until('OCI registry', () => httpOk(`http://127.0.0.1:${ports.registry}/v2/`), 15000, reg.logFile);
-    const wadm = add('wadm', bins.wadm, ['--nats-server', `127.0.0.1:${ports.nats}`], { RUST_LOG: process.env.PELATO_LATTICE_LOG || 'info' });
+    // wadm forgets a crashed host after missing it for two cleanup intervals (default 70 s), and hosts
+    // announce themselves every heartbeat (default 30 s); `reap` shortens both (see README, Failover).
+    const wadmArgs = ['--nats-server', `127.0.0.1:${ports.nats}`, ...(options.reap ? ['--cleanup-interval', String(options.reap.cleanupS)] : [])];
+    const wadm = add('wadm', bins.wadm, wadmArgs, { RUST_LOG: process.env.PELATO_LATTICE_LOG || 'info' });
     nc = await l.connect();
     await until('wadm', async () => {
       if (!wadm.running) throw new Error('wadm exited');
