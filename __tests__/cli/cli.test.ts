@@ -110,6 +110,22 @@ describe('pelato gen', () => {
     expect(r.err).toMatch(/registry "Bad Registry" is not a valid registry reference \(given on the command line or in the environment\)/);
   });
 
+  test('--builtin-providers and PELATO_BUILTIN_PROVIDERS point the manifests at the hosts\' builtin providers', async () => {
+    const dir = copyExample();
+    const images = () => {
+      const m = readFileSync(path.join(dir, 'gen', 'celsius_to_kelvin_conversion', 'wadm.yaml'), 'utf8');
+      return [...m.matchAll(/image: (\S+)/g)].map((x) => x[1]).slice(1);
+    };
+    expect((await run('gen', dir)).code).toBe(0);
+    expect(images()).toEqual(['ghcr.io/wasmcloud/messaging-nats:0.27.0', 'ghcr.io/wasmcloud/http-server:0.27.0']);
+    expect((await run('gen', dir, '--builtin-providers')).code).toBe(0);
+    expect(images()).toEqual(['wasmcloud+builtin://messaging-nats', 'wasmcloud+builtin://http-server']);
+    expect(await main(['gen', dir], { out: () => {}, err: () => {} }, { PELATO_BUILTIN_PROVIDERS: 'false' })).toBe(0);
+    expect(images()[0]).toBe('ghcr.io/wasmcloud/messaging-nats:0.27.0');
+    expect(await main(['gen', dir], { out: () => {}, err: () => {} }, { PELATO_BUILTIN_PROVIDERS: 'true' })).toBe(0);
+    expect(images()[0]).toBe('wasmcloud+builtin://messaging-nats');
+  });
+
   test('a failing run leaves an existing gen/ untouched and writes nothing new', async () => {
     const dir = copyExample();
     expect((await run('gen', dir)).code).toBe(0);

@@ -5,6 +5,7 @@
 import { cpSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { main } from '../../src/cli/main.js';
+import { onlyWaitingForHosts } from '../../src/deploy/watch.js';
 import { cleanupProjects, ROOT, tempDir } from '../helpers/project.js';
 import { runCli, writeGen } from './helpers/genDir.js';
 import { freePort, startNatsServer, type NatsServer } from './helpers/natsServer.js';
@@ -161,6 +162,22 @@ describe('pelato deploy', () => {
     expect(Date.now() - started).toBeLessThan(5000);
     expect(r.code).toBe(1);
     expect(r.err).toContain('error: slow_app 1.0.0: timeout: not deployed after 0.7 s; last status: reconciling (waiting for hosts with host-type=cloud) — scalers: task: No hosts match the spread requirements');
+  });
+
+  test('"0 eligible hosts" is not final at once: hosts may still be joining (wadm reconciles when they do)', async () => {
+    const dir = writeGen([{ app: 'early_app', version: '1.0.0' }]);
+    const noHosts = 'Could not satisfy daemonscaler edge for localhost:5000/pelato/early_app:1.0.0, 0 eligible hosts found.';
+    wadm.behavior.set('early_app', { final: 'failed', message: noHosts, scalers: [{ name: 'task', status: 'failed', message: noHosts }] });
+    const started = Date.now();
+    const r = await deploy(dir, '--timeout', '1500ms');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`error: early_app 1.0.0: timeout: not deployed after 2 s; last status: failed — scalers: task: ${noHosts}`);
+    // Any other failure ends the wait at once (the bad_app test above); a mixed one too:
+    const st = (...scalers: Array<[string, string]>) => ({ status: 'failed' as const, message: '', scalers: scalers.map(([status, message]) => ({ id: 'x', kind: 'k', name: 'x', status: status as 'failed', message })) });
+    expect(onlyWaitingForHosts(st(['failed', noHosts], ['deployed', '']))).toBe(true);
+    expect(onlyWaitingForHosts(st(['failed', 'No hosts match the spread requirements']))).toBe(true);
+    expect(onlyWaitingForHosts(st(['failed', noHosts], ['failed', 'failed to fetch image: 404']))).toBe(false);
   });
 
   test('wadm\'s rejection: component id already used by another app', async () => {

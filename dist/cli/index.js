@@ -24655,6 +24655,17 @@ class WadmClient {
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/watch.ts
+/**
+ * wadm marks an app `failed` when no host matches a spread ("Could not satisfy daemonscaler edge for …,
+ * 0 eligible hosts found", "No hosts match the spread requirements"), also while hosts are still joining
+ * (seen on the loopback lattice right after it started) and it reconciles once one arrives. Such a
+ * failure is worth a short wait; any other is final.
+ */
+function onlyWaitingForHosts(st) {
+    const failed = st.scalers.filter((x) => x.status === 'failed');
+    const noHosts = /0 eligible hosts found|no hosts match/i;
+    return failed.length > 0 ? failed.every((x) => noHosts.test(x.message)) : noHosts.test(st.message);
+}
 function watchApp(client, app, onChange, pollMs = 1000) {
     let last;
     let lastKey = '';
@@ -24687,13 +24698,15 @@ function watchApp(client, app, onChange, pollMs = 1000) {
         get last() {
             return last;
         },
-        async waitFor(want, deadline, trustFrom) {
+        async waitFor(want, deadline, trustFrom, hostsGraceUntil = 0) {
             const verdict = () => {
                 if (!last || last.at < trustFrom)
                     return undefined;
                 const s = last.status.status;
                 if (s === want)
                     return 'reached';
+                if (s === 'failed' && Date.now() < hostsGraceUntil && onlyWaitingForHosts(last.status))
+                    return undefined;
                 if (want === 'deployed' && (s === 'failed' || s === 'unhealthy'))
                     return s;
                 return undefined;
@@ -24746,6 +24759,8 @@ function watchApp(client, app, onChange, pollMs = 1000) {
 
 
 
+/** Hosts starting next to a deploy (a fresh lattice, an autoscaled edge site) join within seconds. */
+const HOSTS_GRACE_MS = 15_000;
 function timeoutMs(o, env) {
     if (o.timeoutMs !== undefined)
         return o.timeoutMs;
@@ -24876,7 +24891,9 @@ async function deployOne(s, a, o, started, deadlineMs) {
             emit(o, s, a.app, 'deploy', `${a.version} is already deployed with this manifest; nothing to change`);
         }
         const deadline = Date.now() + deadlineMs;
-        const w = await watcher.waitFor('deployed', deadline, trustFrom);
+        // Hosts that have just joined may not be known to wadm yet: "no eligible hosts" is final only after
+        // this grace (or the deadline, if sooner).
+        const w = await watcher.waitFor('deployed', deadline, trustFrom, trustFrom + (o.hostsGraceMs ?? HOSTS_GRACE_MS));
         const status = w.last?.status;
         const ms = external_node_perf_hooks_namespaceObject.performance.now() - started;
         if (w.outcome === 'reached') {
@@ -25876,6 +25893,8 @@ const TASK_KEYS = [
 const PLACEMENTS = ['every_host', 'spread'];
 /** Two spellings of one field (the seed documents use both). */
 const FIELD_ALIASES = { target: 'targets', targets: 'target' };
+/** Provider references of a host's builtin providers (wasmCloud 1.x, WASMCLOUD_EXPERIMENTAL_FEATURES). */
+const BUILTIN_PROVIDERS = { messaging: 'wasmcloud+builtin://messaging-nats', http: 'wasmcloud+builtin://http-server' };
 function loadWorkflow(dir, overrides = {}) {
     const projectDir = external_node_path_default().resolve(dir);
     const file = external_node_path_default().join(projectDir, WORKFLOW_FILE);
@@ -25936,7 +25955,7 @@ class WorkflowReader {
         const project_name = this.text_(fields.project_name, root, 'project_name', true) ?? '';
         const registry = this.projectSetting(fields.registry, 'registry', this.overrides.registry, DEFAULT_REGISTRY, checkRegistry);
         const lattice = this.projectSetting(fields.lattice, 'lattice', this.overrides.lattice, DEFAULT_LATTICE, checkLattice);
-        const providers = this.providers(fields.providers);
+        const providers = { ...this.providers(fields.providers), ...(this.overrides.builtinProviders ? BUILTIN_PROVIDERS : {}) };
         const tasks = this.tasks(fields.tasks, root);
         if (this.diags.length)
             throw new diagnostics/* UserInputError */.m2(this.sorted());
@@ -26385,6 +26404,8 @@ commands:
 options:
   --registry R   OCI registry for images (overrides workflow.yaml; env REGISTRY_URL)
   --lattice L    wasmCloud lattice (overrides workflow.yaml; env WASMCLOUD_LATTICE)
+  --builtin-providers  manifests use the hosts' builtin messaging-nats and http-server providers
+                 (overrides workflow.yaml's providers; env PELATO_BUILTIN_PROVIDERS=true)
   --out PATH     where gen writes and deploy/remove/status read (default DIR/gen)
   --json         print the result as JSON
   --json-file F  deploy/remove/status: also write the JSON result to file F
@@ -26412,6 +26433,7 @@ function parseCli(argv, env) {
             options: {
                 registry: { type: 'string' },
                 lattice: { type: 'string' },
+                'builtin-providers': { type: 'boolean', default: false },
                 out: { type: 'string' },
                 json: { type: 'boolean', default: false },
                 'json-file': { type: 'string' },
@@ -26449,6 +26471,7 @@ function parseCli(argv, env) {
         dir,
         registry: values.registry ?? (env.REGISTRY_URL || undefined),
         lattice: values.lattice ?? (env.WASMCLOUD_LATTICE || undefined),
+        builtinProviders: values['builtin-providers'] || /^(1|true|yes)$/i.test(env.PELATO_BUILTIN_PROVIDERS ?? ''),
         out: values.out,
         json: values.json ?? false,
         jsonFile: values['json-file'],
@@ -28396,7 +28419,7 @@ async function main(argv, r, env = process.env) {
 }
 async function main_run(args, r, gh) {
     const started = external_node_perf_hooks_namespaceObject.performance.now();
-    const wf = loadWorkflow(args.dir, { registry: args.registry, lattice: args.lattice });
+    const wf = loadWorkflow(args.dir, { registry: args.registry, lattice: args.lattice, builtinProviders: args.builtinProviders });
     const loadMs = external_node_perf_hooks_namespaceObject.performance.now() - started;
     if (args.command === 'validate') {
         if (args.json)

@@ -15939,6 +15939,8 @@ const TASK_KEYS = [
 const PLACEMENTS = ['every_host', 'spread'];
 /** Two spellings of one field (the seed documents use both). */
 const FIELD_ALIASES = { target: 'targets', targets: 'target' };
+/** Provider references of a host's builtin providers (wasmCloud 1.x, WASMCLOUD_EXPERIMENTAL_FEATURES). */
+const BUILTIN_PROVIDERS = { messaging: 'wasmcloud+builtin://messaging-nats', http: 'wasmcloud+builtin://http-server' };
 function loadWorkflow(dir, overrides = {}) {
     const projectDir = external_node_path_default().resolve(dir);
     const file = external_node_path_default().join(projectDir, WORKFLOW_FILE);
@@ -15999,7 +16001,7 @@ class WorkflowReader {
         const project_name = this.text_(fields.project_name, root, 'project_name', true) ?? '';
         const registry = this.projectSetting(fields.registry, 'registry', this.overrides.registry, DEFAULT_REGISTRY, checkRegistry);
         const lattice = this.projectSetting(fields.lattice, 'lattice', this.overrides.lattice, DEFAULT_LATTICE, checkLattice);
-        const providers = this.providers(fields.providers);
+        const providers = { ...this.providers(fields.providers), ...(this.overrides.builtinProviders ? BUILTIN_PROVIDERS : {}) };
         const tasks = this.tasks(fields.tasks, root);
         if (this.diags.length)
             throw new UserInputError(this.sorted());

@@ -10,6 +10,8 @@ export interface CliArgs {
   dir: string;
   registry?: string;
   lattice?: string;
+  /** Manifests use the hosts' builtin messaging and HTTP providers. */
+  builtinProviders: boolean;
   out?: string;
   json: boolean;
   /** deploy/remove/status: also write the --json result to this file (the log stays human-readable). */
@@ -51,6 +53,8 @@ commands:
 options:
   --registry R   OCI registry for images (overrides workflow.yaml; env REGISTRY_URL)
   --lattice L    wasmCloud lattice (overrides workflow.yaml; env WASMCLOUD_LATTICE)
+  --builtin-providers  manifests use the hosts' builtin messaging-nats and http-server providers
+                 (overrides workflow.yaml's providers; env PELATO_BUILTIN_PROVIDERS=true)
   --out PATH     where gen writes and deploy/remove/status read (default DIR/gen)
   --json         print the result as JSON
   --json-file F  deploy/remove/status: also write the JSON result to file F
@@ -81,6 +85,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): Parsed {
       options: {
         registry: { type: 'string' },
         lattice: { type: 'string' },
+        'builtin-providers': { type: 'boolean', default: false },
         out: { type: 'string' },
         json: { type: 'boolean', default: false },
         'json-file': { type: 'string' },
@@ -114,6 +119,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): Parsed {
     dir,
     registry: values.registry ?? (env.REGISTRY_URL || undefined),
     lattice: values.lattice ?? (env.WASMCLOUD_LATTICE || undefined),
+    builtinProviders: values['builtin-providers'] || /^(1|true|yes)$/i.test(env.PELATO_BUILTIN_PROVIDERS ?? ''),
     out: values.out,
     json: values.json ?? false,
     jsonFile: values['json-file'],

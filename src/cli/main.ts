@@ -52,7 +52,7 @@ export async function main(argv: string[], r: Reporter, env = process.env): Prom
 
 async function run(args: CliArgs, r: Reporter, gh?: ActionsOutput): Promise<number> {
   const started = performance.now();
-  const wf = loadWorkflow(args.dir, { registry: args.registry, lattice: args.lattice });
+  const wf = loadWorkflow(args.dir, { registry: args.registry, lattice: args.lattice, builtinProviders: args.builtinProviders });
   const loadMs = performance.now() - started;
   if (args.command === 'validate') {
     if (args.json) r.out(JSON.stringify({ ok: true, project_name: wf.project_name, tasks: wf.tasks.length }));

@@ -32,8 +32,13 @@ export interface StageOptions {
   pollMs?: number;
   /** After an upgrade, how long a polled status may still describe the old version, ms (default 1000). */
   upgradeSettleMs?: number;
+  /** How long "no eligible hosts" may last before it counts as a failure, ms (default 15 s). */
+  hostsGraceMs?: number;
   requestTimeoutMs?: number;
 }
+
+/** Hosts starting next to a deploy (a fresh lattice, an autoscaled edge site) join within seconds. */
+const HOSTS_GRACE_MS = 15_000;
 
 export interface DeployOptions extends StageOptions {
   /** Same version, different manifest: delete that version and put again (like `wash app deploy --replace`). */
@@ -209,7 +214,9 @@ async function deployOne(s: Session, a: AppToDeploy, o: DeployOptions, started: 
       emit(o, s, a.app, 'deploy', `${a.version} is already deployed with this manifest; nothing to change`);
     }
     const deadline = Date.now() + deadlineMs;
-    const w = await watcher.waitFor('deployed', deadline, trustFrom);
+    // Hosts that have just joined may not be known to wadm yet: "no eligible hosts" is final only after
+    // this grace (or the deadline, if sooner).
+    const w = await watcher.waitFor('deployed', deadline, trustFrom, trustFrom + (o.hostsGraceMs ?? HOSTS_GRACE_MS));
     const status = w.last?.status;
     const ms = performance.now() - started;
     if (w.outcome === 'reached') {

@@ -22,9 +22,23 @@ export interface StatusWatcher {
   /**
    * Resolves when the app reaches `want` (or, when waiting for `deployed`, fails or turns unhealthy),
    * counting only observations made at or after `trustFrom` (ms timestamp), or the deadline passes.
+   * Until `hostsGraceUntil`, a failure that only says no host matches yet is not final (see
+   * onlyWaitingForHosts).
    */
-  waitFor(want: StatusType, deadline: number, trustFrom: number): Promise<{ outcome: WaitOutcome; last?: Observation }>;
+  waitFor(want: StatusType, deadline: number, trustFrom: number, hostsGraceUntil?: number): Promise<{ outcome: WaitOutcome; last?: Observation }>;
   stop(): void;
+}
+
+/**
+ * wadm marks an app `failed` when no host matches a spread ("Could not satisfy daemonscaler edge for …,
+ * 0 eligible hosts found", "No hosts match the spread requirements"), also while hosts are still joining
+ * (seen on the loopback lattice right after it started) and it reconciles once one arrives. Such a
+ * failure is worth a short wait; any other is final.
+ */
+export function onlyWaitingForHosts(st: AppStatus): boolean {
+  const failed = st.scalers.filter((x) => x.status === 'failed');
+  const noHosts = /0 eligible hosts found|no hosts match/i;
+  return failed.length > 0 ? failed.every((x) => noHosts.test(x.message)) : noHosts.test(st.message);
 }
 
 export function watchApp(client: WadmClient, app: string, onChange: (s: AppStatus) => void, pollMs = 1000): StatusWatcher {
@@ -58,11 +72,12 @@ export function watchApp(client: WadmClient, app: string, onChange: (s: AppStatu
     get last() {
       return last;
     },
-    async waitFor(want, deadline, trustFrom) {
+    async waitFor(want, deadline, trustFrom, hostsGraceUntil = 0) {
       const verdict = (): WaitOutcome | undefined => {
         if (!last || last.at < trustFrom) return undefined;
         const s = last.status.status;
         if (s === want) return 'reached';
+        if (s === 'failed' && Date.now() < hostsGraceUntil && onlyWaitingForHosts(last.status)) return undefined;
         if (want === 'deployed' && (s === 'failed' || s === 'unhealthy')) return s;
         return undefined;
       };

@@ -37,7 +37,12 @@ const FIELD_ALIASES: Record<string, string> = { target: 'targets', targets: 'tar
 export interface LoadOverrides {
   registry?: string;
   lattice?: string;
+  /** Use the hosts' builtin messaging and HTTP providers instead of workflow.yaml's or the default images. */
+  builtinProviders?: boolean;
 }
+
+/** Provider references of a host's builtin providers (wasmCloud 1.x, WASMCLOUD_EXPERIMENTAL_FEATURES). */
+export const BUILTIN_PROVIDERS = { messaging: 'wasmcloud+builtin://messaging-nats', http: 'wasmcloud+builtin://http-server' } as const;
 
 export function loadWorkflow(dir: string, overrides: LoadOverrides = {}): Workflow {
   const projectDir = path.resolve(dir);
@@ -97,7 +102,7 @@ class WorkflowReader {
     const project_name = this.text_(fields.project_name, root, 'project_name', true) ?? '';
     const registry = this.projectSetting(fields.registry, 'registry', this.overrides.registry, DEFAULT_REGISTRY, rules.checkRegistry);
     const lattice = this.projectSetting(fields.lattice, 'lattice', this.overrides.lattice, DEFAULT_LATTICE, rules.checkLattice);
-    const providers = this.providers(fields.providers);
+    const providers = { ...this.providers(fields.providers), ...(this.overrides.builtinProviders ? BUILTIN_PROVIDERS : {}) };
     const tasks = this.tasks(fields.tasks, root);
     if (this.diags.length) throw new UserInputError(this.sorted());
     return { project_name, registry, lattice, providers, tasks, dir: this.projectDir, file: this.absFile };
