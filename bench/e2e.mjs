@@ -131,7 +131,7 @@ try {
       if (!p.replace) await lattice.addHost(p.kill, nc);
       const t = performance.now();
       await waitPlaced(app, (where) => where.length >= hosts.length, 300000);
-      console.log(`    back to ${hosts.length} serving host(s) ${((performance.now() - t) / 1000).toFixed(0)} s after the replacement host started`);
+      console.log(`    ${hosts.length} serving host(s) again ${((performance.now() - t) / 1000).toFixed(0)} s after the run ended`);
     }
     const resumed = results.filter((r) => r.lostSeqs.every((s) => s < r.sent - 100)).length;
     rows.push([p.name, `${median(results.map((r) => r.interruptionMs)).toFixed(0)} ms`, median(results.map((r) => r.lost)), median(results.map((r) => r.duplicated)), `${resumed}/${results.length}`]);
