@@ -3,13 +3,14 @@
 // (real wadm arrives with a later issue; the stand-in reconciles instantly, so "deployed" here measures
 // PELATO's and NATS's overhead, not a host pulling images). Prints medians over several runs.
 // Usage: node bench/deploy.mjs [runs=5]   (nats-server from PELATO_NATS_SERVER or $(go env GOPATH)/bin)
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
+import { natsServerBinary } from '../scripts/lattice/lattice.mjs';
 import { stringify } from 'yaml';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -24,12 +25,6 @@ const js = ts.transpileModule(src, { compilerOptions: { module: ts.ModuleKind.ES
 writeFileSync(path.join(cache, 'wadmStandIn.mjs'), js);
 const { WadmStandIn } = await import(path.join(cache, 'wadmStandIn.mjs'));
 
-function natsServerBinary() {
-  if (process.env.PELATO_NATS_SERVER) return process.env.PELATO_NATS_SERVER;
-  const p = path.join(execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8' }).trim(), 'bin', 'nats-server');
-  if (!existsSync(p)) throw new Error('nats-server not found: run bash .ci/run, or set PELATO_NATS_SERVER');
-  return p;
-}
 
 const freePort = () =>
   new Promise((resolve) => {

@@ -11,7 +11,7 @@ import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { inventory, pingHosts, start } from '../scripts/lattice/lattice.mjs';
+import { inventories, start } from '../scripts/lattice/lattice.mjs';
 import { firstThrough, streamThrough } from '../scripts/lattice/traffic.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -47,8 +47,7 @@ const pelato = async (...args) => {
 // request in time; it counts as not running it (yet).
 async function placement(app) {
   const where = [];
-  for (const h of await pingHosts(nc, lattice.lattice, 400)) {
-    const inv = await inventory(nc, lattice.lattice, h.id).catch(() => undefined);
+  for (const { host: h, inventory: inv } of await inventories(nc, lattice.lattice)) {
     // Serving = the component and its messaging provider both run there. wadm starts the provider on a
     // host that replaces a crashed one only after it has reaped the dead host (see README).
     const serving = inv?.components.some((c) => c.id === `${app}-task`) && inv.providers.some((p) => p.id === `${app}-messaging`);

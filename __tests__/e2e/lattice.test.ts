@@ -11,7 +11,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { main } from '../../src/cli/main.js';
-import { inventory, pingHosts, start, type Lattice } from '../../scripts/lattice/lattice.mjs';
+import { inventories, start, type Inventory, type Lattice } from '../../scripts/lattice/lattice.mjs';
 import { firstThrough, streamThrough } from '../../scripts/lattice/traffic.mjs';
 import { freePort, useTestOras } from '../build/helpers/registry.js';
 import { cleanupProjects, copyExample, tempDir } from '../helpers/project.js';
@@ -39,12 +39,19 @@ async function run(...argv: string[]) {
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
+/** Every host's type and inventory; throws when a host did not answer (waitFor retries). */
+async function hosts(): Promise<Array<{ type: string; inv: Inventory }>> {
+  const all = await inventories(nc, lattice.lattice);
+  const silent = all.find((x) => x.error);
+  if (silent) throw silent.error;
+  return all.map((x) => ({ type: x.host.labels['host-type']!, inv: x.inventory! }));
+}
+
 /** component id -> host types it runs on, from every host's inventory. */
 async function placement(): Promise<Map<string, string[]>> {
   const where = new Map<string, string[]>();
-  for (const h of await pingHosts(nc, lattice.lattice, 500)) {
-    const inv = await inventory(nc, lattice.lattice, h.id);
-    for (const c of inv.components) where.set(c.id, [...(where.get(c.id) ?? []), h.labels['host-type']!].sort());
+  for (const { type, inv } of await hosts()) {
+    for (const c of inv.components) where.set(c.id, [...(where.get(c.id) ?? []), type].sort());
   }
   return where;
 }
@@ -190,13 +197,7 @@ describe('a real lattice on loopback', () => {
     const r = await run('remove', dir);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    await waitFor('every host empty', async () => {
-      for (const h of await pingHosts(nc, lattice.lattice, 500)) {
-        const inv = await inventory(nc, lattice.lattice, h.id);
-        if (inv.components.length || inv.providers.length) return undefined;
-      }
-      return true;
-    }, 60_000);
+    await waitFor('every host empty', async () => ((await hosts()).every(({ inv }) => !inv.components.length && !inv.providers.length) ? true : undefined), 60_000);
   }, 120_000);
 });
 

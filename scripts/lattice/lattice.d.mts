@@ -6,6 +6,8 @@ export const DEFAULT_PORTS: Readonly<Ports>;
 export const FEATURES: string;
 export function cacheDir(): string;
 export function binaries(): { nats: string; registry: string; wadm: string; host: string };
+export function natsServerBinary(): string;
+export function registryBinary(): string;
 
 export interface Proc {
   name: string;
@@ -28,6 +30,8 @@ export interface Inventory {
 
 export function pingHosts(nc: NatsConnection, lattice: string, waitMs?: number): Promise<HostInfo[]>;
 export function inventory(nc: NatsConnection, lattice: string, hostId: string): Promise<Inventory>;
+/** Every host that answers a ping, with its inventory (undefined when the host did not answer in time). */
+export function inventories(nc: NatsConnection, lattice: string): Promise<Array<{ host: HostInfo; inventory?: Inventory; error?: Error }>>;
 
 export class Lattice {
   dir: string;

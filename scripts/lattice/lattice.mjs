@@ -55,26 +55,52 @@ function goBin(name) {
   }
 }
 
+const existing = (p) => (p && existsSync(p) ? p : undefined);
+const release = (name) => path.join(cacheDir(), 'target', 'release', name);
+
+/**
+ * Where each tool is looked for (an environment variable wins), and how to get it. Shared with the test
+ * helpers (__tests__/deploy/helpers/natsServer.ts, __tests__/build/helpers/registry.ts) and the benches.
+ */
+const TOOLS = {
+  nats: {
+    env: 'PELATO_NATS_SERVER',
+    find: () => goBin('nats-server') ?? which('nats-server'),
+    how: 'go install github.com/nats-io/nats-server/v2@v2.11.17 (or bash .ci/run); looked in $(go env GOPATH)/bin and PATH',
+  },
+  registry: {
+    env: 'PELATO_TEST_REGISTRY',
+    find: () => existing(path.join(ROOT, '.tools', 'bin', 'docker-registry')) ?? existing('/usr/bin/docker-registry') ?? which('docker-registry'),
+    how: 'bash scripts/install-test-tools.sh (Debian docker-registry)',
+  },
+  wadm: { env: 'PELATO_WADM', find: () => existing(release('pelato-wadm')), how: 'bash lattice/build.sh (builds wadm from crates.io)' },
+  host: { env: 'PELATO_WASMCLOUD_HOST', find: () => existing(release('pelato-host')), how: 'bash lattice/build.sh (builds the wasmCloud host from crates.io)' },
+};
+
+/** The tool's path, or a problem: "<tool> (<how to get it>)". */
+function lookup(tool) {
+  const t = TOOLS[tool];
+  const fromEnv = process.env[t.env];
+  if (fromEnv) return existsSync(fromEnv) ? { path: fromEnv } : { problem: `${tool}: ${t.env}=${fromEnv} does not exist` };
+  const found = t.find();
+  return found ? { path: found } : { problem: `${tool} (${t.how})` };
+}
+
+function required(tool) {
+  const r = lookup(tool);
+  if (!r.path) throw new Error(`missing ${r.problem}`);
+  return r.path;
+}
+
+export const natsServerBinary = () => required('nats');
+export const registryBinary = () => required('registry');
+
 /** Finds every binary the lattice needs, or throws one message naming each missing one and how to get it. */
 export function binaries() {
-  const target = path.join(cacheDir(), 'target', 'release');
-  const found = {
-    nats: process.env.PELATO_NATS_SERVER || goBin('nats-server') || which('nats-server'),
-    registry: process.env.PELATO_TEST_REGISTRY || [path.join(ROOT, '.tools', 'bin', 'docker-registry'), '/usr/bin/docker-registry'].find((p) => existsSync(p)),
-    wadm: process.env.PELATO_WADM || [path.join(target, 'pelato-wadm')].find((p) => existsSync(p)),
-    host: process.env.PELATO_WASMCLOUD_HOST || [path.join(target, 'pelato-host')].find((p) => existsSync(p)),
-  };
-  const how = {
-    nats: 'go install github.com/nats-io/nats-server/v2@v2.11.17 (or bash .ci/run)',
-    registry: 'bash scripts/install-test-tools.sh (Debian docker-registry)',
-    wadm: 'bash lattice/build.sh (builds wadm from crates.io)',
-    host: 'bash lattice/build.sh (builds the wasmCloud host from crates.io)',
-  };
-  const missing = Object.keys(found).filter((k) => !found[k] || !existsSync(found[k]));
-  if (missing.length) {
-    throw new Error(`lattice: missing ${missing.map((k) => `${k} (${how[k]})`).join('; ')}`);
-  }
-  return found;
+  const results = Object.fromEntries(Object.keys(TOOLS).map((k) => [k, lookup(k)]));
+  const problems = Object.values(results).filter((r) => !r.path).map((r) => r.problem);
+  if (problems.length) throw new Error(`lattice: missing ${problems.join('; ')}`);
+  return Object.fromEntries(Object.entries(results).map(([k, r]) => [k, r.path]));
 }
 
 async function portFree(port) {
@@ -182,6 +208,22 @@ export async function inventory(nc, lattice, hostId) {
   const body = JSON.parse(new TextDecoder().decode(m.data));
   if (body.success === false) throw new Error(`inventory of ${hostId}: ${body.message}`);
   return body.response ?? body;
+}
+
+/**
+ * Every host that answers a ping, with its inventory. A host busy compiling a component may not answer
+ * in time: its entry then has no inventory but the error.
+ */
+export async function inventories(nc, lattice) {
+  const out = [];
+  for (const host of await pingHosts(nc, lattice, 500)) {
+    try {
+      out.push({ host, inventory: await inventory(nc, lattice, host.id) });
+    } catch (error) {
+      out.push({ host, error });
+    }
+  }
+  return out;
 }
 
 export class Lattice {
@@ -359,7 +401,6 @@ export async function start(options = {}) {
     for (const type of ['cloud', 'edge']) {
       for (let i = 0; i < counts[type]; i++) {
         await l.addHost(type, nc);
-        l.save();
       }
     }
     return l;

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { registryBinary } from '../../../scripts/lattice/lattice.mjs';
 import { freePort } from '../../helpers/net.js';
 
 export { freePort };
@@ -31,9 +32,7 @@ function findBinary(envVar: string, candidates: string[]): string {
   throw new Error(`${candidates.map((c) => path.basename(c)).join(' / ')} not found; ${INSTALL}`);
 }
 
-export function registryBinary(): string {
-  return findBinary('PELATO_TEST_REGISTRY', [path.join(TOOLS_BIN, 'docker-registry'), '/usr/bin/docker-registry']);
-}
+export { registryBinary };
 
 /** Points the code under test at the project-local oras (unless PELATO_ORAS is already set); fails clearly if there is none. */
 export function useTestOras(): string {

@@ -2,34 +2,16 @@
  * A real nats-server on loopback for one test file: found on PELATO_NATS_SERVER, $(go env GOPATH)/bin
  * (where .ci/run installs it) or PATH; started on a free port with the given config; killed afterwards.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { natsServerBinary } from '../../../scripts/lattice/lattice.mjs';
 import { freePort } from '../../helpers/net.js';
 
 export { freePort };
 
-export function natsServerBinary(): string {
-  const fromEnv = process.env.PELATO_NATS_SERVER;
-  if (fromEnv) {
-    if (!existsSync(fromEnv)) throw new Error(`PELATO_NATS_SERVER=${fromEnv} does not exist`);
-    return fromEnv;
-  }
-  const candidates: string[] = [];
-  try {
-    const gopath = execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8' }).trim();
-    for (const p of gopath.split(path.delimiter)) candidates.push(path.join(p, 'bin', 'nats-server'));
-  } catch {
-    // no Go: look on PATH only
-  }
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) if (dir) candidates.push(path.join(dir, 'nats-server'));
-  const found = candidates.find((c) => existsSync(c));
-  if (!found) {
-    throw new Error('nats-server not found (looked in PELATO_NATS_SERVER, $(go env GOPATH)/bin and PATH): run `bash .ci/run` or `go install github.com/nats-io/nats-server/v2@v2.11.17`');
-  }
-  return found;
-}
+export { natsServerBinary };
 
 
 export interface NatsServer {
