@@ -261,7 +261,13 @@ export class Lattice {
   async addHost(type, nc) {
     const name = `${type}-${++this.hostSeq[type]}`;
     const url = type === 'edge' ? this.leafUrl : this.natsUrl;
+    // Each host its own temp folder, as on separate machines: the host caches pulled images in
+    // $TMPDIR/wasmcloud_ocicache, and two hosts pulling one image into a shared cache race (seen in CI:
+    // "magic header not detected … actual=[0x0, 0x0, 0x0, 0x0]").
+    const tmp = path.join(this.dir, 'hosts', name, 'tmp');
+    mkdirSync(tmp, { recursive: true });
     const proc = launch(this.dir, name, this.bins.host, this.heartbeatMs ? ['--heartbeat-ms', String(this.heartbeatMs)] : [], {
+      TMPDIR: tmp,
       WASMCLOUD_NATS_URL: url,
       WASMCLOUD_LATTICE: this.lattice,
       WASMCLOUD_LABELS: `host-type=${type},pelato.dev/host=${name}`,
