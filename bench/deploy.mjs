@@ -21,10 +21,11 @@ const runs = Number(process.argv[2] ?? 5);
 const cache = path.join(root, 'node_modules', '.cache', 'pelato-bench');
 mkdirSync(cache, { recursive: true });
 const src = readFileSync(path.join(root, '__tests__', 'deploy', 'helpers', 'wadmStandIn.ts'), 'utf8');
-const js = ts.transpileModule(src, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+const js = ts.transpileModule(src, {
+  compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+}).outputText;
 writeFileSync(path.join(cache, 'wadmStandIn.mjs'), js);
 const { WadmStandIn } = await import(path.join(cache, 'wadmStandIn.mjs'));
-
 
 const freePort = () =>
   new Promise((resolve) => {
@@ -36,7 +37,9 @@ const freePort = () =>
 
 async function startNats() {
   const port = await freePort();
-  const child = spawn(natsServerBinary(), ['-a', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(natsServerBinary(), ['-a', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   await new Promise((resolve, reject) => {
     let log = '';
     child.stderr.on('data', (d) => {
@@ -58,12 +61,51 @@ function gen(n, tag) {
       apiVersion: 'core.oam.dev/v1beta1',
       kind: 'Application',
       metadata: { name: app, annotations: { version: '1.0.0', description: `bench ${i}` } },
-      spec: { components: [{ name: 'task', type: 'component', properties: { image: `localhost:5000/bench/${app}:1.0.0`, id: `${app}-task` }, traits: [{ type: 'spreadscaler', properties: { instances: 1, spread: [{ name: 'cloud', requirements: { 'host-type': 'cloud' }, weight: 100 }] } }] }] },
+      spec: {
+        components: [
+          {
+            name: 'task',
+            type: 'component',
+            properties: { image: `localhost:5000/bench/${app}:1.0.0`, id: `${app}-task` },
+            traits: [
+              {
+                type: 'spreadscaler',
+                properties: {
+                  instances: 1,
+                  spread: [{ name: 'cloud', requirements: { 'host-type': 'cloud' }, weight: 100 }],
+                },
+              },
+            ],
+          },
+        ],
+      },
     };
     writeFileSync(path.join(dir, 'gen', app, 'wadm.yaml'), stringify(manifest));
-    tasks.push({ name: app, type: 'processor_nats', app, component_name: app, version: '1.0.0', image: manifest.spec.components[0].properties.image, targets: ['cloud'], instances: 1, language: 'go', code: 'x.go', dir: app, manifest: `${app}/wadm.yaml`, wit_package: 'pelato:task@0.1.0', world: 'processor-nats', exports: [], providers: ['messaging'], template_revision: 1, content_hash: 'sha256:00' });
+    tasks.push({
+      name: app,
+      type: 'processor_nats',
+      app,
+      component_name: app,
+      version: '1.0.0',
+      image: manifest.spec.components[0].properties.image,
+      targets: ['cloud'],
+      instances: 1,
+      language: 'go',
+      code: 'x.go',
+      dir: app,
+      manifest: `${app}/wadm.yaml`,
+      wit_package: 'pelato:task@0.1.0',
+      world: 'processor-nats',
+      exports: [],
+      providers: ['messaging'],
+      template_revision: 1,
+      content_hash: 'sha256:00',
+    });
   }
-  writeFileSync(path.join(dir, 'gen', 'plan.json'), JSON.stringify({ schema: 1, project_name: 'bench', registry: 'localhost:5000/bench', lattice: 'default', tasks }));
+  writeFileSync(
+    path.join(dir, 'gen', 'plan.json'),
+    JSON.stringify({ schema: 1, project_name: 'bench', registry: 'localhost:5000/bench', lattice: 'default', tasks }),
+  );
   return dir;
 }
 
@@ -74,7 +116,9 @@ const median = (xs) => {
 
 if (!existsSync(cli)) throw new Error('dist/cli/index.js missing: run npm run build');
 const nats = await startNats();
-console.log(`pelato deploy, ${runs} runs each, nats-server on loopback, wadm STAND-IN (not real wadm: it reconciles instantly)`);
+console.log(
+  `pelato deploy, ${runs} runs each, nats-server on loopback, wadm STAND-IN (not real wadm: it reconciles instantly)`,
+);
 console.log('apps  all acknowledged  all deployed  whole command (incl. node start, connect)  per app');
 try {
   for (const n of [1, 20, 100]) {
@@ -86,7 +130,11 @@ try {
       const dir = gen(n, `${n}_${r}`);
       const t0 = performance.now();
       // Asynchronously: the stand-in answers from this process's event loop.
-      const { stdout: out } = await promisify(execFile)('node', [cli, 'deploy', dir, '--json'], { env: { ...process.env, NATS_URL: nats.url }, encoding: 'utf8', maxBuffer: 64 << 20 });
+      const { stdout: out } = await promisify(execFile)('node', [cli, 'deploy', dir, '--json'], {
+        env: { ...process.env, NATS_URL: nats.url },
+        encoding: 'utf8',
+        maxBuffer: 64 << 20,
+      });
       wall.push(performance.now() - t0);
       const res = JSON.parse(out);
       if (!res.ok || res.apps.length !== n) throw new Error(`deploy failed: ${out.slice(0, 500)}`);
@@ -96,7 +144,9 @@ try {
       rmSync(dir, { recursive: true, force: true });
     }
     const f = (ms) => `${ms.toFixed(0)} ms`.padStart(8);
-    console.log(`${String(n).padStart(4)}  ${f(median(ack)).padStart(16)}  ${f(median(dep)).padStart(12)}  ${f(median(wall)).padStart(41)}  ${(median(wall) / n).toFixed(1)} ms`);
+    console.log(
+      `${String(n).padStart(4)}  ${f(median(ack)).padStart(16)}  ${f(median(dep)).padStart(12)}  ${f(median(wall)).padStart(41)}  ${(median(wall) / n).toFixed(1)} ms`,
+    );
   }
 } finally {
   nats.stop();

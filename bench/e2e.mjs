@@ -7,7 +7,7 @@
 //      mid-stream; median over several kills of the longest output gap, messages lost and duplicated.
 // Usage: node bench/e2e.mjs [kills=3] [sections=brush,throughput,failover] [reap]    (needs `npm run build`, toolchains/js, lattice/build.sh, .ci/run's tools)
 import { execFile } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -21,7 +21,8 @@ const sections = (process.argv[3] ?? 'brush,throughput,failover').split(',');
 const work = mkdtempSync(path.join(os.tmpdir(), 'pelato-bench-e2e-'));
 const run = promisify(execFile);
 
-const BUILTIN = 'providers:\n  messaging: wasmcloud+builtin://messaging-nats\n  http: wasmcloud+builtin://http-server\n';
+const BUILTIN =
+  'providers:\n  messaging: wasmcloud+builtin://messaging-nats\n  http: wasmcloud+builtin://http-server\n';
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -32,7 +33,14 @@ if (reap) console.log('lattice with wadm --cleanup-interval 5 and host --heartbe
 const nc = await lattice.connect();
 // The project-local oras of scripts/install-test-tools.sh unless one is configured.
 const localOras = path.join(root, '.tools', 'bin', 'oras');
-const env = { ...(existsSync(localOras) ? { PELATO_ORAS: localOras } : {}), ...process.env, REGISTRY_URL: `${lattice.registry}/bench`, NATS_URL: lattice.natsUrl, PARALLEL_BUILD: '2', NO_COLOR: '1' };
+const env = {
+  ...(existsSync(localOras) ? { PELATO_ORAS: localOras } : {}),
+  ...process.env,
+  REGISTRY_URL: `${lattice.registry}/bench`,
+  NATS_URL: lattice.natsUrl,
+  PARALLEL_BUILD: '2',
+  NO_COLOR: '1',
+};
 const pelato = async (...args) => {
   const t0 = performance.now();
   try {
@@ -50,7 +58,8 @@ async function placement(app) {
   for (const { host: h, inventory: inv } of await inventories(nc, lattice.lattice)) {
     // Serving = the component and its messaging provider both run there. wadm starts the provider on a
     // host that replaces a crashed one only after it has reaped the dead host (see README).
-    const serving = inv?.components.some((c) => c.id === `${app}-task`) && inv.providers.some((p) => p.id === `${app}-messaging`);
+    const serving =
+      inv?.components.some((c) => c.id === `${app}-task`) && inv.providers.some((p) => p.id === `${app}-messaging`);
     if (serving) where.push(h.labels['pelato.dev/host']);
   }
   return where.sort();
@@ -68,78 +77,120 @@ async function waitPlaced(app, want, timeoutMs = 120000) {
 
 try {
   if (sections.includes('brush') || sections.includes('throughput')) {
-  // 1. brush to deployed
-  const hello = path.join(work, 'hello');
-  cpSync(path.join(root, 'examples', 'hello'), hello, { recursive: true, filter: (s) => !/[\\/](gen|\.pelato)$/.test(s) });
-  appendFileSync(path.join(hello, 'workflow.yaml'), `\n${BUILTIN}`);
-  const cold = await pelato('brush', hello);
-  const warm = [];
-  for (let i = 0; i < 3; i++) warm.push((await pelato('brush', hello)).ms);
-  console.log(`brush → all 3 apps deployed: cold ${(cold.ms / 1000).toFixed(1)} s (build + push + deploy), no-change median ${(median(warm) / 1000).toFixed(2)} s`);
+    // 1. brush to deployed
+    const hello = path.join(work, 'hello');
+    cpSync(path.join(root, 'examples', 'hello'), hello, {
+      recursive: true,
+      filter: (s) => !/[\\/](gen|\.pelato)$/.test(s),
+    });
+    appendFileSync(path.join(hello, 'workflow.yaml'), `\n${BUILTIN}`);
+    const cold = await pelato('brush', hello);
+    const warm = [];
+    for (let i = 0; i < 3; i++) warm.push((await pelato('brush', hello)).ms);
+    console.log(
+      `brush → all 3 apps deployed: cold ${(cold.ms / 1000).toFixed(1)} s (build + push + deploy), no-change median ${(median(warm) / 1000).toFixed(2)} s`,
+    );
 
-  // 2. throughput through the chain: bursts at rising rates, the highest rate that loses nothing
-  await firstThrough(nc, 'hello.names', 'hello.measured', 'warmup', (t) => t.includes('WARMUP'));
-  for (const rate of [100, 200, 400]) {
-    const r = await streamThrough(nc, { source: 'hello.names', dest: 'hello.measured', rate, durationMs: 5000, settleMs: 4000, tag: `r${rate}n` });
-    console.log(`chain greet→shout→measure at ${rate} msg/s offered: ${(r.received / r.seconds).toFixed(0)} msg/s delivered, lost ${r.lost}, median latency ${r.medianLatencyMs?.toFixed(1)} ms`);
-  }
-  await pelato('remove', hello);
+    // 2. throughput through the chain: bursts at rising rates, the highest rate that loses nothing
+    await firstThrough(nc, 'hello.names', 'hello.measured', 'warmup', (t) => t.includes('WARMUP'));
+    for (const rate of [100, 200, 400]) {
+      const r = await streamThrough(nc, {
+        source: 'hello.names',
+        dest: 'hello.measured',
+        rate,
+        durationMs: 5000,
+        settleMs: 4000,
+        tag: `r${rate}n`,
+      });
+      console.log(
+        `chain greet→shout→measure at ${rate} msg/s offered: ${(r.received / r.seconds).toFixed(0)} msg/s delivered, lost ${r.lost}, median latency ${r.medianLatencyMs?.toFixed(1)} ms`,
+      );
+    }
+    await pelato('remove', hello);
   }
   if (sections.includes('failover')) {
-
-  // 3. failover per placement
-  const placements = [
-    { name: 'edge only (targets: [edge]), host not replaced', targets: '[edge]', kill: 'edge' },
-    { name: 'edge only, a new edge host started at the kill', targets: '[edge]', kill: 'edge', replace: true, durationMs: 45000 },
-    { name: 'edge + cloud (targets: [edge, cloud]), default every_host', targets: '[edge, cloud]', kill: 'edge' },
-    { name: 'cloud, 2 cloud hosts, default every_host', targets: '[cloud]', kill: 'cloud' },
-    { name: 'cloud, 2 cloud hosts, placement: spread (the old default)', targets: '[cloud]', kill: 'cloud', extra: '    placement: spread\n' },
-  ];
-  const ranges = (seqs) => {
-    const out = [];
-    for (const s of seqs) {
-      const last = out.at(-1);
-      if (last && s === last[1] + 1) last[1] = s;
-      else out.push([s, s]);
+    // 3. failover per placement
+    const placements = [
+      { name: 'edge only (targets: [edge]), host not replaced', targets: '[edge]', kill: 'edge' },
+      {
+        name: 'edge only, a new edge host started at the kill',
+        targets: '[edge]',
+        kill: 'edge',
+        replace: true,
+        durationMs: 45000,
+      },
+      { name: 'edge + cloud (targets: [edge, cloud]), default every_host', targets: '[edge, cloud]', kill: 'edge' },
+      { name: 'cloud, 2 cloud hosts, default every_host', targets: '[cloud]', kill: 'cloud' },
+      {
+        name: 'cloud, 2 cloud hosts, placement: spread (the old default)',
+        targets: '[cloud]',
+        kill: 'cloud',
+        extra: '    placement: spread\n',
+      },
+    ];
+    const ranges = (seqs) => {
+      const out = [];
+      for (const s of seqs) {
+        const last = out.at(-1);
+        if (last && s === last[1] + 1) last[1] = s;
+        else out.push([s, s]);
+      }
+      return out.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(',') || 'none';
+    };
+    const rows = [];
+    for (const [i, p] of placements.entries()) {
+      const proj = path.join(work, `relay${i}`);
+      mkdirSync(path.join(proj, 'tasks'), { recursive: true });
+      writeFileSync(path.join(proj, 'tasks', 'relay.js'), 'export function execTask(arg) {\n  return arg;\n}\n');
+      const app = `relay${i}`;
+      writeFileSync(
+        path.join(proj, 'workflow.yaml'),
+        `project_name: Failover ${i}\nregistry: localhost:5000/bench\n${BUILTIN}tasks:\n  - name: Relay\n    type: processor_nats\n    code: relay.js\n    targets: ${p.targets}\n    source_topic: relay${i}.in\n    dest_topic: relay${i}.out\n    component_name: ${app}\n    version: 1.0.0\n${p.extra ?? ''}`,
+      );
+      await pelato('brush', proj);
+      const results = [];
+      for (let k = 0; k < kills; k++) {
+        const hosts = await placement(app);
+        const victim = hosts.find((h) => h.startsWith(p.kill));
+        if (!victim) throw new Error(`${app}: no ${p.kill} host runs it (${hosts.join(', ')})`);
+        await firstThrough(nc, `relay${i}.in`, `relay${i}.out`, 'ready', (t) => t === 'ready');
+        const r = await streamThrough(nc, {
+          source: `relay${i}.in`,
+          dest: `relay${i}.out`,
+          rate: 100,
+          durationMs: p.durationMs ?? 8000,
+          actionAtMs: 2000,
+          settleMs: 3000,
+          action: async () => {
+            await lattice.stopProc(victim, 'SIGKILL');
+            if (p.replace) await lattice.addHost(p.kill, nc);
+          },
+        });
+        results.push(r);
+        console.log(
+          `  ${p.name}, kill ${k + 1} (${victim}): sent ${r.sent}, lost seqs ${ranges(r.lostSeqs)}, longest gap ${r.interruptionMs.toFixed(0)} ms`,
+        );
+        if (!p.replace) await lattice.addHost(p.kill, nc);
+        const t = performance.now();
+        await waitPlaced(app, (where) => where.length >= hosts.length, 300000);
+        console.log(
+          `    ${hosts.length} serving host(s) again ${((performance.now() - t) / 1000).toFixed(0)} s after the run ended`,
+        );
+      }
+      const resumed = results.filter((r) => r.lostSeqs.every((s) => s < r.sent - 100)).length;
+      rows.push([
+        p.name,
+        `${median(results.map((r) => r.interruptionMs)).toFixed(0)} ms`,
+        median(results.map((r) => r.lost)),
+        median(results.map((r) => r.duplicated)),
+        `${resumed}/${results.length}`,
+      ]);
+      await pelato('remove', proj);
     }
-    return out.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(',') || 'none';
-  };
-  const rows = [];
-  for (const [i, p] of placements.entries()) {
-    const proj = path.join(work, `relay${i}`);
-    mkdirSync(path.join(proj, 'tasks'), { recursive: true });
-    writeFileSync(path.join(proj, 'tasks', 'relay.js'), 'export function execTask(arg) {\n  return arg;\n}\n');
-    const app = `relay${i}`;
-    writeFileSync(path.join(proj, 'workflow.yaml'), `project_name: Failover ${i}\nregistry: localhost:5000/bench\n${BUILTIN}tasks:\n  - name: Relay\n    type: processor_nats\n    code: relay.js\n    targets: ${p.targets}\n    source_topic: relay${i}.in\n    dest_topic: relay${i}.out\n    component_name: ${app}\n    version: 1.0.0\n${p.extra ?? ''}`);
-    await pelato('brush', proj);
-    const results = [];
-    for (let k = 0; k < kills; k++) {
-      const hosts = await placement(app);
-      const victim = hosts.find((h) => h.startsWith(p.kill));
-      if (!victim) throw new Error(`${app}: no ${p.kill} host runs it (${hosts.join(', ')})`);
-      await firstThrough(nc, `relay${i}.in`, `relay${i}.out`, 'ready', (t) => t === 'ready');
-      const r = await streamThrough(nc, {
-        source: `relay${i}.in`, dest: `relay${i}.out`, rate: 100, durationMs: p.durationMs ?? 8000, actionAtMs: 2000, settleMs: 3000,
-        action: async () => {
-          await lattice.stopProc(victim, 'SIGKILL');
-          if (p.replace) await lattice.addHost(p.kill, nc);
-        },
-      });
-      results.push(r);
-      console.log(`  ${p.name}, kill ${k + 1} (${victim}): sent ${r.sent}, lost seqs ${ranges(r.lostSeqs)}, longest gap ${r.interruptionMs.toFixed(0)} ms`);
-      if (!p.replace) await lattice.addHost(p.kill, nc);
-      const t = performance.now();
-      await waitPlaced(app, (where) => where.length >= hosts.length, 300000);
-      console.log(`    ${hosts.length} serving host(s) again ${((performance.now() - t) / 1000).toFixed(0)} s after the run ended`);
-    }
-    const resumed = results.filter((r) => r.lostSeqs.every((s) => s < r.sent - 100)).length;
-    rows.push([p.name, `${median(results.map((r) => r.interruptionMs)).toFixed(0)} ms`, median(results.map((r) => r.lost)), median(results.map((r) => r.duplicated)), `${resumed}/${results.length}`]);
-    await pelato('remove', proj);
-  }
-  console.log(`\nfailover, one host SIGKILLed at 100 msg/s (median of ${kills} kills)\n`);
-  console.log('| placement | longest gap in output | lost | duplicated | resumed within the run |');
-  console.log('| --- | --- | --- | --- | --- |');
-  for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+    console.log(`\nfailover, one host SIGKILLed at 100 msg/s (median of ${kills} kills)\n`);
+    console.log('| placement | longest gap in output | lost | duplicated | resumed within the run |');
+    console.log('| --- | --- | --- | --- | --- |');
+    for (const r of rows) console.log(`| ${r.join(' | ')} |`);
   }
 } finally {
   await nc.close();

@@ -14,7 +14,10 @@ const types = ['processor_nats', 'producer_nats', 'http_producer_nats', 'dbsync_
 function project(n) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pelato-bench-'));
   mkdirSync(path.join(dir, 'tasks'));
-  writeFileSync(path.join(dir, 'tasks', 'task.go'), 'package main\n\nfunc exec_task(arg string) string { return arg }\n');
+  writeFileSync(
+    path.join(dir, 'tasks', 'task.go'),
+    'package main\n\nfunc exec_task(arg string) string { return arg }\n',
+  );
   let y = 'project_name: Bench\ntasks:\n';
   for (let i = 0; i < n; i++) {
     const type = types[i % types.length];
@@ -30,7 +33,9 @@ function project(n) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-console.log(`pelato gen, median of ${runs} runs (each a fresh node process; the in-process time excludes node start-up)`);
+console.log(
+  `pelato gen, median of ${runs} runs (each a fresh node process; the in-process time excludes node start-up)`,
+);
 console.log('tasks  wall ms  in-process ms  ms/task   load  render   write (ms, median)');
 for (const n of [1, 20, 200, 1000]) {
   const dir = project(n);
@@ -46,7 +51,11 @@ for (const n of [1, 20, 200, 1000]) {
     for (const k of Object.keys(phases)) phases[k].push(res.timings[k]);
   }
   const m = median(inproc);
-  const ph = Object.values(phases).map((xs) => String(median(xs)).padStart(7)).join(' ');
-  console.log(`${String(n).padStart(5)}  ${median(wall).toFixed(0).padStart(7)}  ${String(m).padStart(13)}  ${(m / n).toFixed(2).padStart(7)} ${ph}`);
+  const ph = Object.values(phases)
+    .map((xs) => String(median(xs)).padStart(7))
+    .join(' ');
+  console.log(
+    `${String(n).padStart(5)}  ${median(wall).toFixed(0).padStart(7)}  ${String(m).padStart(13)}  ${(m / n).toFixed(2).padStart(7)} ${ph}`,
+  );
   rmSync(dir, { recursive: true, force: true });
 }

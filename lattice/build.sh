@@ -2,6 +2,9 @@
 # Builds the two Rust parts of the loopback lattice from crates.io, with the lock files committed here:
 #   pelato-wadm  wadm 0.21.1's own command line (library crate `wadm`, feature `cli`)
 #   pelato-host  a wasmCloud 1.x host (library crate `wasmcloud-host` 0.27.1 + lattice/host/src/main.rs)
+#   pelato-http-server  wasmCloud's http-server provider (crate `wasmcloud-provider-http-server` 0.27.1,
+#                the provider of the ghcr.io/wasmcloud/http-server images: TLS and timeout_ms, which the
+#                hosts' builtin http-server lacks); `pelato-http-server --par F` packs it as a provider archive
 # into $PELATO_LATTICE_CACHE/target (default ~/.cache/pelato/lattice), outside the clone, so a later
 # clone on the same machine finds them built and cargo only checks fingerprints (about a second).
 # cargo fingerprints a path crate by its path and its files' mtimes, and every clone has new ones; so the
@@ -23,8 +26,8 @@ mirror() { # mirror DIR: copy changed files into $CACHE/src/DIR, drop files no l
     [ -e "${f#"$CACHE/src/"}" ] || rm -f "$f"
   done < <(find "$CACHE/src/$1" -type f -print0)
 }
-for part in wadm host; do mirror "$part"; done
-for part in wadm host; do
+for part in wadm host http-server; do mirror "$part"; done
+for part in wadm host http-server; do
   start=$(date +%s)
   echo "== lattice: building pelato-$part (cargo build --release --locked)"
   if ! (cd "$CACHE/src/$part" && cargo build --release --locked --quiet); then

@@ -7,7 +7,23 @@ const entries = { cli: 'src/cli/index.ts', preview: 'src/github/previewMain.ts' 
 for (const [name, src] of Object.entries(entries)) {
   const tmp = `dist/.${name}.tmp`;
   rmSync(tmp, { recursive: true, force: true });
-  execFileSync('npx', ['ncc', 'build', src, '-o', tmp, '--target', 'es2022', '--no-source-map-register', '--license', 'licenses.txt', '-q'], { stdio: 'inherit' });
+  execFileSync(
+    'npx',
+    [
+      'ncc',
+      'build',
+      src,
+      '-o',
+      tmp,
+      '--target',
+      'es2022',
+      '--no-source-map-register',
+      '--license',
+      'licenses.txt',
+      '-q',
+    ],
+    { stdio: 'inherit' },
+  );
   rmSync(`dist/${name}`, { recursive: true, force: true });
   renameSync(tmp, `dist/${name}`);
 }

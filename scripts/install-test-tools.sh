@@ -6,6 +6,9 @@
 #   docker-registry  Debian package (CNCF distribution registry 2.8, /usr/bin/docker-registry)
 #   htpasswd         Debian package apache2-utils (bcrypt hashes for the basic-auth registry)
 #   actionlint       Go module proxy: github.com/rhysd/actionlint at $ACTIONLINT_VERSION (the GitHub workflow tests)
+#   chromium         Debian package (/usr/bin/chromium): the PR preview's Mermaid charts are rendered in it
+#                    (__tests__/github/mermaid-render.test.ts); PELATO_CHROMIUM names another Chromium or Chrome
+#                    binary instead (e.g. on Ubuntu, whose chromium package is a snap)
 #
 # Exits non-zero, naming the tool, when anything cannot be installed. Prints the versions at the end.
 set -euo pipefail
@@ -39,10 +42,12 @@ if [ "v${oras_have}" != "$ORAS_VERSION" ]; then
     || fail "could not build oras $ORAS_VERSION from the Go module proxy (see the go error above)"
 fi
 
-# --- registry + htpasswd (Debian) -------------------------------------------------------------------
+# --- registry + htpasswd + chromium (Debian) --------------------------------------------------------
+CHROMIUM="${PELATO_CHROMIUM:-/usr/bin/chromium}"
 apt_missing=()
 [ -x /usr/bin/docker-registry ] || apt_missing+=(docker-registry)
 command -v htpasswd >/dev/null 2>&1 || apt_missing+=(apache2-utils)
+[ -n "${PELATO_CHROMIUM:-}" ] || [ -x /usr/bin/chromium ] || apt_missing+=(chromium)
 if [ "${#apt_missing[@]}" -gt 0 ]; then
   command -v apt-get >/dev/null 2>&1 || fail "apt-get not found: install ${apt_missing[*]} by hand"
   SUDO=""
@@ -52,7 +57,8 @@ if [ "${#apt_missing[@]}" -gt 0 ]; then
   fi
   echo "install-test-tools: apt-get install ${apt_missing[*]}"
   $SUDO apt-get update -qq || fail "apt-get update failed"
-  # The package's service is not wanted: the tests start their own registries on free loopback ports.
+  # The registry package's service is not wanted: the tests start their own registries on free loopback
+  # ports. Chromium runs headless, so its recommended desktop packages are not wanted either.
   DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 $SUDO apt-get install -y -qq --no-install-recommends "${apt_missing[@]}" >/dev/null \
     || fail "apt-get install ${apt_missing[*]} failed"
 fi
@@ -81,9 +87,12 @@ fi
 "$TOOLS_BIN/oras" version >/dev/null 2>&1 || fail "oras in $TOOLS_BIN does not run"
 [ -x /usr/bin/docker-registry ] || fail "docker-registry is not installed"
 command -v htpasswd >/dev/null 2>&1 || fail "htpasswd (apache2-utils) is not installed"
+[ -x "$CHROMIUM" ] || fail "Chromium not found at $CHROMIUM (Debian package chromium, or set PELATO_CHROMIUM)"
+"$CHROMIUM" --version >/dev/null 2>&1 || fail "$CHROMIUM --version failed"
 "$TOOLS_BIN/actionlint" -version >/dev/null 2>&1 || fail "actionlint in $TOOLS_BIN does not run"
 echo "oras:     $("$TOOLS_BIN/oras" version | sed -n 's/^Version:[[:space:]]*//p' | head -n1) ($TOOLS_BIN/oras)"
 echo "registry: $(/usr/bin/docker-registry --version 2>&1 | head -n1)"
 echo "actionlint: $("$TOOLS_BIN/actionlint" -version | head -n1) ($TOOLS_BIN/actionlint)"
 echo "htpasswd: $(dpkg-query -W -f='${Version}' apache2-utils 2>/dev/null || echo present)"
+echo "chromium: $("$CHROMIUM" --version 2>/dev/null | head -n1) ($CHROMIUM)"
 echo "install-test-tools: done in $(( $(date +%s) - started ))s"

@@ -3,8 +3,8 @@
  * registry, real oras) → deploy (real nats-server; wadm is the documented stand-in until a real lattice
  * exists). What wadm receives is the digest-pinned manifest of what was built.
  */
-import { main } from '../../src/cli/main.js';
-import { startRegistry, useTestOras, type TestRegistry } from '../build/helpers/registry.js';
+import { runCli } from '../helpers/cli.js';
+import { startRegistry, toolEnv, type TestRegistry } from '../package/helpers/registry.js';
 import { startNatsServer, type NatsServer } from '../deploy/helpers/natsServer.js';
 import { WadmStandIn } from '../deploy/helpers/wadmStandIn.js';
 import { cleanupProjects, copyExample } from '../helpers/project.js';
@@ -14,7 +14,6 @@ let nats: NatsServer;
 let wadm: WadmStandIn;
 
 beforeAll(async () => {
-  useTestOras();
   registry = await startRegistry();
   nats = await startNatsServer();
   wadm = await WadmStandIn.start({ servers: nats.url });
@@ -27,12 +26,8 @@ afterAll(async () => {
   cleanupProjects();
 });
 
-async function run(env: Record<string, string>, ...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) }, { PARALLEL_BUILD: '2', ...env });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = (env: Record<string, string>, ...argv: string[]) =>
+  runCli(toolEnv({ PARALLEL_BUILD: '2', ...env }), ...argv);
 
 describe('pelato brush', () => {
   test('gen → build → deploy: the lattice gets manifests pinned to the pushed digests; a re-run changes nothing', async () => {
@@ -45,8 +40,12 @@ describe('pelato brush', () => {
     for (const app of ['hello-greet', 'hello-shout', 'hello-measure']) {
       const stored = wadm.apps.get(app)!;
       expect(stored).toBeDefined();
-      const manifest = stored.versions.at(-1)!.manifest as { spec: { components: Array<{ properties: { image: string } }> } };
-      expect(manifest.spec.components[0]!.properties.image).toMatch(new RegExp(`^${registry.host}/brush/${app}@sha256:[a-f0-9]{64}$`));
+      const manifest = stored.versions.at(-1)!.manifest as {
+        spec: { components: Array<{ properties: { image: string } }> };
+      };
+      expect(manifest.spec.components[0]!.properties.image).toMatch(
+        new RegExp(`^${registry.host}/brush/${app}@sha256:[a-f0-9]{64}$`),
+      );
     }
     const again = await run(env, 'brush', dir);
     expect(again.code).toBe(0);
@@ -56,7 +55,11 @@ describe('pelato brush', () => {
 
   test('a failing stage stops the pipeline with its name', async () => {
     const dir = copyExample('hello');
-    const r = await run({ REGISTRY_URL: `${registry.host}/brush2`, NATS_URL: 'nats://127.0.0.1:1', NATS_CONNECT_TIMEOUT: '1' }, 'brush', dir);
+    const r = await run(
+      { REGISTRY_URL: `${registry.host}/brush2`, NATS_URL: 'nats://127.0.0.1:1', NATS_CONNECT_TIMEOUT: '1' },
+      'brush',
+      dir,
+    );
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/cannot reach NATS at nats:\/\/127\.0\.0\.1:1/);
     expect(r.err.split('\n').pop()).toBe('brush stopped: deploy failed');

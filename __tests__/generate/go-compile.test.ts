@@ -14,12 +14,16 @@ import { generate, generateToDisk } from '../../src/generate/generate.js';
 import { loadWorkflow } from '../../src/load/workflow.js';
 import { ROOT, cleanupProjects, copyExample, tempDir } from '../helpers/project.js';
 
-
 afterAll(cleanupProjects);
 
 function sh(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}): string {
   try {
-    return execFileSync(cmd, args, { cwd, env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return execFileSync(cmd, args, {
+      cwd,
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string };
     throw new Error(`${cmd} ${args.join(' ')} failed in ${cwd}:\n${err.stdout ?? ''}${err.stderr ?? ''}`);
@@ -41,20 +45,30 @@ describe('generated Go compiles against the real modules', () => {
   }, 300_000);
 
   test('the example covers every template', () => {
-    expect(new Set(plan.tasks.map((t) => t.type))).toEqual(new Set(['processor_nats', 'producer_nats', 'http_producer_nats', 'dbsync_nats']));
+    expect(new Set(plan.tasks.map((t) => t.type))).toEqual(
+      new Set(['processor_nats', 'producer_nats', 'http_producer_nats', 'dbsync_nats']),
+    );
   });
 
-  test.each(plan.tasks.map((t) => [t.type, t.dir] as const))('%s', (_type, dir) => {
-    const cwd = path.join(out, dir);
-    sh('go', ['generate', './...'], cwd);
-    expect(sh('gofmt', ['-l', '.'], cwd).split('\n').filter((f) => f && !f.startsWith('gen/'))).toEqual([]);
-    sh('go', ['vet', './...'], cwd);
-    sh(fixer, ['gen'], cwd);
-    const wasm = { GOOS: 'wasip1', GOARCH: 'wasm' };
-    sh('go', ['vet', './...'], cwd, wasm);
-    sh('go', ['build', '-buildmode=c-shared', '-o', 'module.wasm', '.'], cwd, wasm);
-    expect(readFileSync(path.join(cwd, 'module.wasm')).subarray(0, 4)).toEqual(Buffer.from('\0asm'));
-  }, 600_000);
+  test.each(plan.tasks.map((t) => [t.type, t.dir] as const))(
+    '%s',
+    (_type, dir) => {
+      const cwd = path.join(out, dir);
+      sh('go', ['generate', './...'], cwd);
+      expect(
+        sh('gofmt', ['-l', '.'], cwd)
+          .split('\n')
+          .filter((f) => f && !f.startsWith('gen/')),
+      ).toEqual([]);
+      sh('go', ['vet', './...'], cwd);
+      sh(fixer, ['gen'], cwd);
+      const wasm = { GOOS: 'wasip1', GOARCH: 'wasm' };
+      sh('go', ['vet', './...'], cwd, wasm);
+      sh('go', ['build', '-buildmode=c-shared', '-o', 'module.wasm', '.'], cwd, wasm);
+      expect(readFileSync(path.join(cwd, 'module.wasm')).subarray(0, 4)).toEqual(Buffer.from('\0asm'));
+    },
+    600_000,
+  );
 
   test('a compile error in a task file points at tasks/<file>', async () => {
     const broken = path.join(work, 'broken');

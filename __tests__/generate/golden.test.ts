@@ -41,7 +41,10 @@ describe.each(EXAMPLES)('example %s', (name) => {
     }
     const golden = listFiles(goldenDir);
     expect([...files.keys()].sort()).toEqual(golden);
-    for (const rel of golden) expect(`${rel}\n${files.get(rel)!.toString()}`).toBe(`${rel}\n${readFileSync(path.join(goldenDir, rel), 'utf8')}`);
+    for (const rel of golden)
+      expect(`${rel}\n${files.get(rel)!.toString()}`).toBe(
+        `${rel}\n${readFileSync(path.join(goldenDir, rel), 'utf8')}`,
+      );
   });
 
   test('vendors the WIT dependencies unchanged', () => {
@@ -54,7 +57,7 @@ describe.each(EXAMPLES)('example %s', (name) => {
     }
   });
 
-  test('every manifest validates against wadm\'s schema and passes wadm\'s put-time checks', () => {
+  test("every manifest validates against wadm's schema and passes wadm's put-time checks", () => {
     for (const t of g.plan.tasks) {
       const doc = YAML.parse(g.files.get(t.manifest)!.toString());
       const ok = validateManifest(doc);
@@ -71,7 +74,9 @@ describe.each(EXAMPLES)('example %s', (name) => {
       for (const c of doc.spec.components) {
         ids.push(c.properties.id);
         for (const cfg of c.properties.config ?? []) configs.push(cfg.name);
-        for (const tr of c.traits ?? []) for (const cfg of [...(tr.properties.source?.config ?? []), ...(tr.properties.target?.config ?? [])]) if (cfg.properties) configs.push(cfg.name);
+        for (const tr of c.traits ?? [])
+          for (const cfg of [...(tr.properties.source?.config ?? []), ...(tr.properties.target?.config ?? [])])
+            if (cfg.properties) configs.push(cfg.name);
       }
     }
     expect(new Set(ids).size).toBe(ids.length);
@@ -85,13 +90,31 @@ describe('wadm checks catch what wadm would refuse', () => {
       metadata: { name: 'a.b', annotations: { version: 'latest' } },
       spec: {
         components: [
-          { name: 'x', properties: { image: 'i', id: 'same' }, traits: [{ type: 'link', properties: { namespace: 'n', package: 'p', interfaces: ['i'], target: { name: 'ghost' } } }, { type: 'autoscaler', properties: {} }] },
+          {
+            name: 'x',
+            properties: { image: 'i', id: 'same' },
+            traits: [
+              {
+                type: 'link',
+                properties: { namespace: 'n', package: 'p', interfaces: ['i'], target: { name: 'ghost' } },
+              },
+              { type: 'autoscaler', properties: {} },
+            ],
+          },
           { name: 'x', properties: { image: 'i', application: { name: 'a' }, id: 'same' } },
         ],
       },
     };
     const problems = wadmProblems(bad).join('\n');
-    for (const text of ['metadata.name', 'latest', 'duplicate component name', 'duplicate component id', 'exactly one of image and application', 'custom trait "autoscaler"', 'targets "ghost"']) {
+    for (const text of [
+      'metadata.name',
+      'latest',
+      'duplicate component name',
+      'duplicate component id',
+      'exactly one of image and application',
+      'custom trait "autoscaler"',
+      'targets "ghost"',
+    ]) {
       expect(problems).toContain(text);
     }
   });

@@ -13,19 +13,49 @@ import { cleanupProjects, GOOD_TASK, makeProject } from '../helpers/project.js';
 afterAll(cleanupProjects);
 
 type Fields = {
-  project_name: string; name: string; source_topic: string; dest_topic: string; config_key: string; config_value: string;
-  http_path: string; table: string; column: string; target: string; component_name: string; version: string; registry: string; lattice: string;
+  project_name: string;
+  name: string;
+  source_topic: string;
+  dest_topic: string;
+  config_key: string;
+  config_value: string;
+  http_path: string;
+  table: string;
+  column: string;
+  target: string;
+  component_name: string;
+  version: string;
+  registry: string;
+  lattice: string;
 };
 
 const BASE: Fields = {
-  project_name: 'P', name: 'T', source_topic: 'in', dest_topic: 'out', config_key: 'k', config_value: 'v', http_path: '/p', table: 'tbl', column: 'col',
-  target: 'edge', component_name: 'comp', version: '1.0.0', registry: 'localhost:5000/x', lattice: 'default',
+  project_name: 'P',
+  name: 'T',
+  source_topic: 'in',
+  dest_topic: 'out',
+  config_key: 'k',
+  config_value: 'v',
+  http_path: '/p',
+  table: 'tbl',
+  column: 'col',
+  target: 'edge',
+  component_name: 'comp',
+  version: '1.0.0',
+  registry: 'localhost:5000/x',
+  lattice: 'default',
 };
 
 /** One task of each type, all fed from the same fields. */
 function workflowText(f: Fields, code = 'task.go'): string {
   const common = (type: string, suffix: string) => ({
-    name: f.name, type, code, targets: [f.target], component_name: `${f.component_name}${suffix}`, version: f.version, config: { [f.config_key]: f.config_value },
+    name: f.name,
+    type,
+    code,
+    targets: [f.target],
+    component_name: `${f.component_name}${suffix}`,
+    version: f.version,
+    config: { [f.config_key]: f.config_value },
   });
   const doc = {
     project_name: f.project_name,
@@ -34,8 +64,17 @@ function workflowText(f: Fields, code = 'task.go'): string {
     tasks: [
       { ...common('processor_nats', ''), source_topic: f.source_topic, dest_topic: f.dest_topic },
       { ...common('producer_nats', '-p'), source_topic: f.source_topic, dest_topic: f.dest_topic },
-      { ...common('http_producer_nats', '-h'), source_topic: f.source_topic, dest_topic: f.dest_topic, http: { path: f.http_path } },
-      { ...common('dbsync_nats', '-d'), source_topic: f.source_topic, database: { table: f.table, columns: [f.column] } },
+      {
+        ...common('http_producer_nats', '-h'),
+        source_topic: f.source_topic,
+        dest_topic: f.dest_topic,
+        http: { path: f.http_path },
+      },
+      {
+        ...common('dbsync_nats', '-d'),
+        source_topic: f.source_topic,
+        database: { table: f.table, columns: [f.column] },
+      },
     ],
   };
   return YAML.stringify(doc);
@@ -63,7 +102,18 @@ const GO_LITERAL = /"(?:[^"\\\n]|\\.)*"/g;
 function goUnquote(lit: string): string {
   const body = lit.slice(1, -1);
   return body.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[abfnrtv\\"'])/g, (_, e: string) => {
-    const simple: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', '"': '"', "'": "'" };
+    const simple: Record<string, string> = {
+      a: '\x07',
+      b: '\b',
+      f: '\f',
+      n: '\n',
+      r: '\r',
+      t: '\t',
+      v: '\v',
+      '\\': '\\',
+      '"': '"',
+      "'": "'",
+    };
     if (e.length === 1) return simple[e]!;
     return String.fromCodePoint(parseInt(e.slice(1), 16));
   });
@@ -114,7 +164,9 @@ function checkStructure(f: Fields, lang: 'go' | 'js' = 'go'): void {
     const sub = doc.spec.components[1].traits[1].properties.source.config[0].properties.subscriptions;
     expect(sub).toBe(`${f.source_topic}|${t.app}`);
     // The same shape as the baseline's manifest for the same task type.
-    const base = YAML.parse(baseline.files.get(baseline.plan.tasks.find((b) => b.type === t.type)!.manifest)!.toString());
+    const base = YAML.parse(
+      baseline.files.get(baseline.plan.tasks.find((b) => b.type === t.type)!.manifest)!.toString(),
+    );
     expect(keysShape(doc, f.config_key)).toEqual(keysShape(base, BASE.config_key));
   }
 }
@@ -123,7 +175,9 @@ function checkStructure(f: Fields, lang: 'go' | 'js' = 'go'): void {
 function keysShape(v: unknown, userKey: string): unknown {
   if (Array.isArray(v)) return v.map((x) => keysShape(x, userKey));
   if (v && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v as object).map(([k, x]) => [k === userKey ? '<user key>' : k, keysShape(x, userKey)]));
+    return Object.fromEntries(
+      Object.entries(v as object).map(([k, x]) => [k === userKey ? '<user key>' : k, keysShape(x, userKey)]),
+    );
   }
   return typeof v;
 }
@@ -132,7 +186,35 @@ function keysShape(v: unknown, userKey: string): unknown {
 const nasty = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 24 }),
   fc.string({ unit: 'binary', maxLength: 24 }),
-  fc.constantFrom('"', '\\', '"; os.Exit(1); "', '`', '\n', '\u2028', '${x}', '{{ x }}', "' OR 1=1 --", '- a: b', '{a: 1}', '&anchor', '*alias', '!!python/object', '#', 'null', 'yes', '1.0', '0x1F', '...', '---', '\t', '\u0000', '\ud800', '%', ':', '|'),
+  fc.constantFrom(
+    '"',
+    '\\',
+    '"; os.Exit(1); "',
+    '`',
+    '\n',
+    '\u2028',
+    '${x}',
+    '{{ x }}',
+    "' OR 1=1 --",
+    '- a: b',
+    '{a: 1}',
+    '&anchor',
+    '*alias',
+    '!!python/object',
+    '#',
+    'null',
+    'yes',
+    '1.0',
+    '0x1F',
+    '...',
+    '---',
+    '\t',
+    '\u0000',
+    '\ud800',
+    '%',
+    ':',
+    '|',
+  ),
   fc.stringMatching(/^[a-z][a-z0-9_]{0,10}$/),
 );
 

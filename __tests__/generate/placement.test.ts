@@ -13,13 +13,21 @@ import { cleanupProjects, GOOD_TASK, makeProject, workflowWith } from '../helper
 
 afterAll(cleanupProjects);
 
-type Trait = { type: string; properties: { instances?: number; spread?: Array<{ requirements: Record<string, string> }> } };
+type Trait = {
+  type: string;
+  properties: { instances?: number; spread?: Array<{ requirements: Record<string, string> }> };
+};
 type Component = { name: string; type: string; traits: Trait[] };
 
 async function scalers(extra: string) {
-  const dir = makeProject({ 'workflow.yaml': workflowWith(extra).replace('targets: [edge]', 'targets: [edge, cloud]'), 'tasks/upper.go': GOOD_TASK });
+  const dir = makeProject({
+    'workflow.yaml': workflowWith(extra).replace('targets: [edge]', 'targets: [edge, cloud]'),
+    'tasks/upper.go': GOOD_TASK,
+  });
   await generateToDisk(loadWorkflow(dir));
-  const m = YAML.parse(readFileSync(path.join(dir, 'gen', 'upper', 'wadm.yaml'), 'utf8')) as { spec: { components: Component[] } };
+  const m = YAML.parse(readFileSync(path.join(dir, 'gen', 'upper', 'wadm.yaml'), 'utf8')) as {
+    spec: { components: Component[] };
+  };
   return m.spec.components.map((c) => {
     const s = c.traits.find((t) => t.type.endsWith('scaler'))!;
     return [c.name, s.type, s.properties.instances, s.properties.spread!.map((x) => x.requirements['host-type'])];
@@ -40,6 +48,11 @@ describe('placement', () => {
 
   test('spread: instances in total, one per target by default, spread over the targets', async () => {
     expect((await scalers('    placement: spread\n'))[0]).toEqual(['task', 'spreadscaler', 2, ['edge', 'cloud']]);
-    expect((await scalers('    placement: spread\n    instances: 6\n'))[0]).toEqual(['task', 'spreadscaler', 6, ['edge', 'cloud']]);
+    expect((await scalers('    placement: spread\n    instances: 6\n'))[0]).toEqual([
+      'task',
+      'spreadscaler',
+      6,
+      ['edge', 'cloud'],
+    ]);
   });
 });

@@ -24,6 +24,32 @@ export interface Action {
   runs: { using: string; steps: Step[] };
 }
 
+/** A reusable workflow's `on.workflow_call`: what callers pass and get back. */
+export interface WorkflowCall {
+  inputs: Record<string, { type: string; description: string; required?: boolean; default?: string | boolean }>;
+  secrets: Record<string, { description: string; required?: boolean }>;
+  outputs: Record<string, { description: string; value: string }>;
+}
+
+export interface Job {
+  if?: string;
+  uses?: string;
+  needs?: string | string[];
+  environment?: string;
+  concurrency?: unknown;
+  permissions?: Record<string, string>;
+  secrets?: Record<string, string>;
+  with?: Record<string, string>;
+  steps?: Step[];
+}
+
+/** A workflow file: the parts of GitHub's workflow syntax the tests read. */
+export interface Workflow {
+  on: { workflow_call?: WorkflowCall; push?: { branches?: string[] }; pull_request?: { types?: string[] } };
+  permissions?: Record<string, string>;
+  jobs: Record<string, Job>;
+}
+
 /** The root action and the composites in sub-folders (the folder is what users name in `uses:`). */
 export const ACTION_DIRS = ['.', 'generate', 'build', 'test', 'deploy', 'preview'];
 
@@ -40,14 +66,14 @@ export const WORKFLOW_FILES = [
   path.join(ROOT, 'examples', 'github', 'caller.yml'),
 ];
 
-export function loadYaml(file: string): { text: string; doc: any } {
+export function loadYaml(file: string): { text: string; doc: Workflow } {
   const text = readFileSync(file, 'utf8');
-  return { text, doc: parse(text) };
+  return { text, doc: parse(text) as Workflow };
 }
 
 /** Every step of a workflow's jobs. */
-export function workflowSteps(doc: any): Step[] {
-  return Object.values(doc.jobs ?? {}).flatMap((j: any) => (j.steps ?? []) as Step[]);
+export function workflowSteps(doc: Pick<Workflow, 'jobs'>): Step[] {
+  return Object.values(doc.jobs ?? {}).flatMap((j) => j.steps ?? []);
 }
 
 /** scripts/github/x.sh that a `run:` calls through $GITHUB_ACTION_PATH, with lib.sh when it sources it. */
@@ -57,6 +83,17 @@ export function scriptOf(run: string): { file: string; text: string } | undefine
   const file = path.join(ROOT, 'scripts', 'github', m[1]!);
   let text = readFileSync(file, 'utf8');
   if (text.includes('lib.sh')) text += readFileSync(path.join(ROOT, 'scripts', 'github', 'lib.sh'), 'utf8');
+  // A bundle the script runs (dist/<entry>/index.js) counts with the TypeScript entry it is built from
+  // (scripts/bundle.mjs names them): the preview's bundle reads its env and sets its outputs itself.
+  const entries = Object.fromEntries(
+    [...readFileSync(path.join(ROOT, 'scripts', 'bundle.mjs'), 'utf8').matchAll(/(\w+): '(src\/[\w/]+\.ts)'/g)].map(
+      (x) => [x[1], x[2]],
+    ),
+  );
+  for (const [, entry] of text.matchAll(/dist\/(\w+)\/index\.js/g)) {
+    if (!entries[entry!]) continue;
+    text += readFileSync(path.join(ROOT, entries[entry!]!), 'utf8');
+  }
   return { file, text };
 }
 
@@ -91,19 +128,36 @@ export interface StepRun {
  * GITHUB_STEP_SUMMARY fresh files, GITHUB_EVENT_PATH a push event, the script in a file for
  * `bash --noprofile --norc -eo pipefail`.
  */
-function prepareStep(dir: string, stepId: string, workspace: string, inputs: Record<string, string>, env: NodeJS.ProcessEnv) {
+function prepareStep(
+  dir: string,
+  stepId: string,
+  workspace: string,
+  inputs: Record<string, string>,
+  env: NodeJS.ProcessEnv,
+) {
   const action = loadAction(dir);
   const step = action.runs.steps.find((s) => s.id === stepId);
   if (!step?.run) throw new Error(`${dir}/action.yml has no run step ${stepId}`);
-  for (const name of Object.keys(inputs)) if (!(name in action.inputs)) throw new Error(`${dir}/action.yml has no input ${name}`);
+  for (const name of Object.keys(inputs))
+    if (!(name in action.inputs)) throw new Error(`${dir}/action.yml has no input ${name}`);
   const value = (expr: string) =>
-    expr.replace(/\$\{\{\s*inputs\.([\w-]+)\s*\}\}/g, (_, name: string) => inputs[name] ?? action.inputs[name]?.default ?? '');
+    expr.replace(
+      /\$\{\{\s*inputs\.([\w-]+)\s*\}\}/g,
+      (_, name: string) => inputs[name] ?? action.inputs[name]?.default ?? '',
+    );
   const stepEnv = Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, value(String(v))]));
   const runner = tempDir();
-  const files = { GITHUB_OUTPUT: path.join(runner, 'output'), GITHUB_STEP_SUMMARY: path.join(runner, 'summary'), GITHUB_EVENT_PATH: path.join(runner, 'event.json') };
+  const files = {
+    GITHUB_OUTPUT: path.join(runner, 'output'),
+    GITHUB_STEP_SUMMARY: path.join(runner, 'summary'),
+    GITHUB_EVENT_PATH: path.join(runner, 'event.json'),
+  };
   writeFileSync(files.GITHUB_OUTPUT, '');
   writeFileSync(files.GITHUB_STEP_SUMMARY, '');
-  writeFileSync(files.GITHUB_EVENT_PATH, JSON.stringify({ ref: 'refs/heads/main', after: '0'.repeat(40), repository: { full_name: 'acme/app' } }));
+  writeFileSync(
+    files.GITHUB_EVENT_PATH,
+    JSON.stringify({ ref: 'refs/heads/main', after: '0'.repeat(40), repository: { full_name: 'acme/app' } }),
+  );
   const script = path.join(runner, 'step.sh');
   writeFileSync(script, step.run);
   const spawnEnv = {
@@ -125,18 +179,34 @@ function prepareStep(dir: string, stepId: string, workspace: string, inputs: Rec
     outputs: parseOutputs(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
     summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
   });
-  return { args: ['--noprofile', '--norc', '-eo', 'pipefail', script], options: { cwd: workspace, env: spawnEnv }, result };
+  return {
+    args: ['--noprofile', '--norc', '-eo', 'pipefail', script],
+    options: { cwd: workspace, env: spawnEnv },
+    result,
+  };
 }
 
 /** Runs one step and waits (the test process is blocked meanwhile). */
-export function runStep(dir: string, stepId: string, workspace: string, inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): StepRun {
+export function runStep(
+  dir: string,
+  stepId: string,
+  workspace: string,
+  inputs: Record<string, string>,
+  env: NodeJS.ProcessEnv = {},
+): StepRun {
   const p = prepareStep(dir, stepId, workspace, inputs, env);
   const r = spawnSync('bash', p.args, { ...p.options, encoding: 'utf8' });
   return p.result(r.status, r.stdout, r.stderr);
 }
 
 /** Runs one step without blocking, for steps that talk to servers living in the test process (the wadm stand-in). */
-export function runStepAsync(dir: string, stepId: string, workspace: string, inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<StepRun> {
+export function runStepAsync(
+  dir: string,
+  stepId: string,
+  workspace: string,
+  inputs: Record<string, string>,
+  env: NodeJS.ProcessEnv = {},
+): Promise<StepRun> {
   const p = prepareStep(dir, stepId, workspace, inputs, env);
   return new Promise((resolve, reject) => {
     const child = spawn('bash', p.args, { ...p.options, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -2,7 +2,15 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../helpers/project.js';
-import { ACTION_DIRS, loadAction, loadYaml, scriptOf, workflowSteps, WORKFLOW_FILES, type Step } from './actionFiles.js';
+import {
+  ACTION_DIRS,
+  loadAction,
+  loadYaml,
+  scriptOf,
+  workflowSteps,
+  WORKFLOW_FILES,
+  type Step,
+} from './actionFiles.js';
 
 const PINNED = /^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@[0-9a-f]{40}$/;
 
@@ -48,14 +56,19 @@ describe.each(ACTION_DIRS)('%s/action.yml', (dir) => {
         expect(String(expr)).toMatch(/^\$\{\{ inputs\.[\w-]+ \}\}$/);
         const script = scriptOf(s.run ?? '');
         const text = script?.text ?? s.run ?? '';
-        expect({ step: s.id, variable, reachesScript: new RegExp(`\\$\\{?${variable}\\b`).test(text) }).toMatchObject({ reachesScript: true });
+        expect({
+          step: s.id,
+          variable,
+          reachesScript: new RegExp(`\\$\\{?${variable}\\b|env\\.${variable}\\b`).test(text),
+        }).toMatchObject({ reachesScript: true });
       }
     }
   });
 
   test('no expression inside run: scripts', () => checkRunTexts(steps, dir));
 
-  test('third-party actions are pinned by full commit SHA with a version comment', () => checkPins(action.text, steps, dir));
+  test('third-party actions are pinned by full commit SHA with a version comment', () =>
+    checkPins(action.text, steps, dir));
 
   test('every declared output is written by the step it names', () => {
     for (const [name, out] of Object.entries(action.outputs ?? {})) {
@@ -65,7 +78,10 @@ describe.each(ACTION_DIRS)('%s/action.yml', (dir) => {
       expect({ output: name, step: m![1], found: !!step?.run }).toMatchObject({ found: true });
       const script = scriptOf(step!.run!);
       expect(script).toBeDefined();
-      const written = new Set([...script!.text.matchAll(/set_output ([\w-]+) /g)].map((x) => x[1]));
+      // set_output in the scripts, @actions/core's setOutput in a bundle they run
+      const written = new Set(
+        [...script!.text.matchAll(/set_output ([\w-]+) |core\.setOutput\('([\w-]+)'/g)].map((x) => x[1] ?? x[2]),
+      );
       expect({ output: name, written: written.has(m![2]!) }).toEqual({ output: name, written: true });
     }
   });
@@ -83,12 +99,18 @@ describe.each(ACTION_DIRS)('%s/action.yml', (dir) => {
 test('the build action installs toolchains only when the plan needs them', () => {
   const steps = loadAction('build').runs.steps;
   const by = (needle: string) => steps.find((s) => (s.uses ?? s.run ?? '').includes(needle));
-  for (const needle of ['actions/setup-go', 'acifani/setup-tinygo', 'taiki-e/install-action']) expect(by(needle)?.if).toBe("steps.plan.outputs.go-tasks == 'true'");
+  for (const needle of ['actions/setup-go', 'acifani/setup-tinygo', 'taiki-e/install-action'])
+    expect(by(needle)?.if).toBe("steps.plan.outputs.go-tasks == 'true'");
   expect(by('toolchains/js')?.if).toBe("steps.plan.outputs.js-tasks == 'true'");
   expect(by('oras-project/setup-oras')?.if).toBe("inputs.push == 'true'");
   expect(by('taiki-e/install-action')?.with?.tool).toBe('wasm-tools@${{ inputs.wasm-tools-version }}');
   const defaults = loadAction('build').inputs;
-  expect([defaults['go-version']?.default, defaults['tinygo-version']?.default, defaults['wasm-tools-version']?.default, defaults['oras-version']?.default]).toEqual(['1.24', '0.39.0', '1.240.0', '1.3.2']);
+  expect([
+    defaults['go-version']?.default,
+    defaults['tinygo-version']?.default,
+    defaults['wasm-tools-version']?.default,
+    defaults['oras-version']?.default,
+  ]).toEqual(['1.24', '0.39.0', '1.240.0', '1.3.2']);
 });
 
 describe.each(WORKFLOW_FILES.map((f) => [path.relative(ROOT, f), f]))('%s', (_rel, file) => {
@@ -97,7 +119,7 @@ describe.each(WORKFLOW_FILES.map((f) => [path.relative(ROOT, f), f]))('%s', (_re
   test('no expression inside run: scripts', () => checkRunTexts(steps, file));
   test('third-party actions and reusable workflows are pinned by full commit SHA', () => {
     checkPins(text, steps, file);
-    for (const job of Object.values<any>(doc.jobs)) if (job.uses) expect(job.uses).toMatch(PINNED);
+    for (const job of Object.values(doc.jobs)) if (job.uses) expect(job.uses).toMatch(PINNED);
   });
   test('declares least-privilege permissions', () => expect(doc.permissions?.contents).toBe('read'));
 });
@@ -107,25 +129,48 @@ describe('the reusable workflow', () => {
 
   test('is called with typed inputs and the documented secrets', () => {
     expect(Object.keys(doc.on)).toEqual(['workflow_call']);
-    const call = doc.on.workflow_call;
-    for (const i of ['project', 'registry', 'lattice', 'environment', 'go-version', 'tinygo-version', 'wasm-tools-version', 'oras-version']) expect(call.inputs[i]?.type).toBe('string');
-    expect(Object.keys(call.secrets).sort()).toEqual(['NATS_CREDS_CONTENT', 'NATS_URL', 'REGISTRY_PASSWORD', 'REGISTRY_USER']);
+    const call = doc.on.workflow_call!;
+    for (const i of [
+      'project',
+      'registry',
+      'lattice',
+      'environment',
+      'go-version',
+      'tinygo-version',
+      'wasm-tools-version',
+      'oras-version',
+    ])
+      expect(call.inputs[i]?.type).toBe('string');
+    expect(Object.keys(call.secrets).sort()).toEqual([
+      'NATS_CREDS_CONTENT',
+      'NATS_URL',
+      'PELATO_HTTP_TOKEN',
+      'REGISTRY_PASSWORD',
+      'REGISTRY_USER',
+    ]);
   });
 
   test('build → test → deploy: tests gate the deploy, which is serialised per lattice and behind the environment', () => {
-    const build = workflowSteps({ jobs: { b: doc.jobs.build } }).map((s) => s.uses ?? s.run);
+    const build = workflowSteps({ jobs: { b: doc.jobs.build! } }).map((s) => s.uses ?? s.run);
     const at = (x: string) => build.findIndex((u) => u?.includes(x));
     expect(at('/generate')).toBeLessThan(at('/build'));
     expect(at('/build')).toBeLessThan(at('/test'));
     expect(at('/test')).toBeLessThan(at('upload-artifact'));
-    const deploy = doc.jobs.deploy;
+    const deploy = doc.jobs.deploy!;
     expect(deploy.needs).toBe('build');
     expect(deploy.environment).toBe('${{ inputs.environment }}');
-    expect(deploy.concurrency).toEqual({ group: "pelato-deploy-${{ inputs.lattice || 'default' }}", 'cancel-in-progress': false });
-    const uses = deploy.steps.map((s: Step) => s.uses ?? '');
-    expect(uses.some((u: string) => u.startsWith('actions/download-artifact@'))).toBe(true);
-    const step = deploy.steps.find((s: Step) => s.uses === './.pelato-action/deploy');
-    expect(step.env).toEqual({ NATS_URL: '${{ secrets.NATS_URL }}', NATS_CREDS_CONTENT: '${{ secrets.NATS_CREDS_CONTENT }}' });
+    expect(deploy.concurrency).toEqual({
+      group: "pelato-deploy-${{ inputs.lattice || 'default' }}",
+      'cancel-in-progress': false,
+    });
+    const uses = deploy.steps!.map((s) => s.uses ?? '');
+    expect(uses.some((u) => u.startsWith('actions/download-artifact@'))).toBe(true);
+    const step = deploy.steps!.find((s) => s.uses === './.pelato-action/deploy');
+    expect(step!.env).toEqual({
+      NATS_URL: '${{ secrets.NATS_URL }}',
+      NATS_CREDS_CONTENT: '${{ secrets.NATS_CREDS_CONTENT }}',
+      PELATO_HTTP_TOKEN: '${{ secrets.PELATO_HTTP_TOKEN }}',
+    });
   });
 
   test('the actions it uses exist in this repository', () => {
@@ -137,10 +182,10 @@ describe('the reusable workflow', () => {
 
   test('the caller example names the reusable workflow and passes every secret it declares', () => {
     const caller = loadYaml(path.join(ROOT, 'examples', 'github', 'caller.yml')).doc;
-    const job = Object.values<any>(caller.jobs)[0];
+    const job = Object.values(caller.jobs)[0]!;
     expect(job.uses).toMatch(/\/\.github\/workflows\/pelato\.yml@[0-9a-f]{40}$/);
-    expect(Object.keys(job.secrets).sort()).toEqual(Object.keys(doc.on.workflow_call.secrets).sort());
-    for (const k of Object.keys(job.with)) expect(doc.on.workflow_call.inputs).toHaveProperty(k);
-    expect(caller.on.push.branches).toEqual(['main']);
+    expect(Object.keys(job.secrets!).sort()).toEqual(Object.keys(doc.on.workflow_call!.secrets).sort());
+    for (const k of Object.keys(job.with!)) expect(doc.on.workflow_call!.inputs).toHaveProperty(k);
+    expect(caller.on.push!.branches).toEqual(['main']);
   });
 });

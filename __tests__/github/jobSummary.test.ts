@@ -16,7 +16,13 @@ function expectInert(md: string) {
   expect(md).not.toMatch(/\]\(https/);
   for (const line of md.split('\n').filter((l) => l.startsWith('| '))) {
     const cells = line.split(/(?<!\\)\|/).length;
-    expect({ line, cells }).toEqual({ line, cells: md.split('\n').find((l) => l.startsWith('| '))!.split(/(?<!\\)\|/).length });
+    expect({ line, cells }).toEqual({
+      line,
+      cells: md
+        .split('\n')
+        .find((l) => l.startsWith('| '))!
+        .split(/(?<!\\)\|/).length,
+    });
   }
 }
 
@@ -25,27 +31,67 @@ test('a wadm message with Markdown, HTML, a mention and a table bar stays text',
     ok: false,
     lattice: 'default',
     server: 'nats://127.0.0.1:4222 (no auth)',
-    apps: [{ app: 'a', version: '1.0.0', manifest: 'a/wadm.yaml', pinned: true, outcome: 'failed', action: 'created', message: HOSTILE }],
+    apps: [
+      {
+        app: 'a',
+        version: '1.0.0',
+        manifest: 'a/wadm.yaml',
+        pinned: true,
+        outcome: 'failed',
+        action: 'created',
+        message: HOSTILE,
+      },
+    ],
   });
   expectInert(md);
-  expect(md).toContain('- a 1.0.0: x \\| y &lt;img src=x onerror=alert\\(1\\)&gt; &#64;octocat \\[link\\]\\(https&#58;//evil.example\\) \\`code\\` second line');
+  expect(md).toContain(
+    '- a 1.0.0: x \\| y &lt;img src=x onerror=alert\\(1\\)&gt; &#64;octocat \\[link\\]\\(https&#58;//evil.example\\) \\`code\\` second line',
+  );
 });
 
 test('a build error and a test case name are escaped, a failure diff is fenced', () => {
-  const b = buildSummary({ ok: false, pushed: false, ms: 1200, tasks: [{ app: 'a', component_name: 'a', language: 'js', image: 'r/a:1.0.0', status: 'failed', error: HOSTILE, timings_ms: { total: 5 } }] });
+  const b = buildSummary({
+    ok: false,
+    pushed: false,
+    ms: 1200,
+    tasks: [
+      {
+        app: 'a',
+        component_name: 'a',
+        language: 'js',
+        image: 'r/a:1.0.0',
+        status: 'failed',
+        error: HOSTILE,
+        timings_ms: { total: 5 },
+      },
+    ],
+  });
   expectInert(b);
   expect(b).toContain('| a | **failed** | – | – | 0.0 s |');
-  const t = testSummary({ passed: 0, failed: 1, untested: [], results: [{ task: 'a', name: HOSTILE, line: 3, file: 'tasks/a.test.yaml', failure: '```\n- a\n+ b' }] });
+  const t = testSummary({
+    passed: 0,
+    failed: 1,
+    untested: [],
+    results: [{ task: 'a', name: HOSTILE, line: 3, file: 'tasks/a.test.yaml', failure: '```\n- a\n+ b' }],
+  });
   expectInert(t);
   expect(t).toContain('````\n```\n- a\n+ b\n````');
 });
 
 test('a failed command lists its problems with file and line, or its message and hint', () => {
-  const md = failureSummary('gen', new UserInputError([{ file: 'workflow.yaml', line: 4, col: 7, message: 'unknown field "x|y"', hint: 'did you mean "z"?' }]), { GITHUB_WORKSPACE: process.cwd() });
+  const md = failureSummary(
+    'gen',
+    new UserInputError([
+      { file: 'workflow.yaml', line: 4, col: 7, message: 'unknown field "x|y"', hint: 'did you mean "z"?' },
+    ]),
+    { GITHUB_WORKSPACE: process.cwd() },
+  );
   expect(md).toBe(
     '### PELATO gen failed\n\n1 problem; nothing was written.\n\n| file | line | problem |\n| --- | --- | --- |\n| `workflow.yaml` | 4:7 | unknown field "x\\|y" \\(did you mean "z"?\\) |',
   );
-  expect(failureSummary('deploy', new PelatoError('no wadm is listening', 'start wadm'))).toBe('### PELATO deploy failed\n\nno wadm is listening\n\nHint: start wadm');
+  expect(failureSummary('deploy', new PelatoError('no wadm is listening', 'start wadm'), {})).toBe(
+    '### PELATO deploy failed\n\nno wadm is listening\n\nHint: start wadm',
+  );
 });
 
 test('short hashes and code cells', () => {

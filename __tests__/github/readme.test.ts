@@ -13,7 +13,10 @@ test('every action and the reusable workflow have their tables in the README, ro
 
 test('the tables cover every input, output and secret', () => {
   const sections = expectedSections();
-  expect(sections.map((s) => s.heading)).toEqual([WORKFLOW_HEADING, ...['generate', 'build', 'test', 'deploy', 'preview', '.'].map(actionHeading)]);
+  expect(sections.map((s) => s.heading)).toEqual([
+    WORKFLOW_HEADING,
+    ...['generate', 'build', 'test', 'deploy', 'preview', '.'].map(actionHeading),
+  ]);
   const rows = sections.flatMap((s) => s.tables.flatMap((t) => t.rows));
   expect(rows.length).toBeGreaterThan(50);
 });
@@ -21,7 +24,7 @@ test('the tables cover every input, output and secret', () => {
 describe('the check is live: it names what drifted', () => {
   test('a missing row, a changed default and an extra row', () => {
     const drifted = README.replace(/^\| `parallel` \|.*\n/m, '') // the first one: the build action's
-      .replace("| `push` | no | `true` |", "| `push` | no | `false` |")
+      .replace('| `push` | no | `true` |', '| `push` | no | `false` |')
       .replace(/^(\| `ok` \|.*\n)/m, '$1| `digest` | the component digest |\n');
     expect(drifted).not.toBe(README);
     expect(readmeProblems(drifted)).toEqual([
@@ -35,6 +38,8 @@ describe('the check is live: it names what drifted', () => {
     const gone = README.replace('#### Action `deploy`', '#### Action `deploy-old`');
     const problems = readmeProblems(gone);
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/^README\.md has no section "#### Action `deploy`"; it should read:\n#### Action `deploy`\n\n\| input \| required \| default \| description \|\n/);
+    expect(problems[0]).toMatch(
+      /^README\.md has no section "#### Action `deploy`"; it should read:\n#### Action `deploy`\n\n\| input \| required \| default \| description \|\n/,
+    );
   });
 });

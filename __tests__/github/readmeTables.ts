@@ -19,7 +19,11 @@ export interface Section {
 }
 
 /** A description as a cell: one line, `|` escaped. */
-const cell = (s: string | undefined) => (s ?? '').replace(/\s*\n\s*/g, ' ').trim().replace(/\|/g, '\\|') || '–';
+const cell = (s: string | undefined) =>
+  (s ?? '')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim()
+    .replace(/\|/g, '\\|') || '–';
 const code = (s: string) => `\`${s}\``;
 const yes = (b: boolean | undefined) => (b ? 'yes' : 'no');
 function defaultCell(v: unknown): string {
@@ -29,11 +33,12 @@ function defaultCell(v: unknown): string {
 }
 
 export const WORKFLOW_HEADING = 'Reusable workflow `.github/workflows/pelato.yml`';
-export const actionHeading = (dir: string) => (dir === '.' ? 'Action `.` (the repository root: generate, build and deploy in one step)' : `Action \`${dir}\``);
+export const actionHeading = (dir: string) =>
+  dir === '.' ? 'Action `.` (the repository root: generate, build and deploy in one step)' : `Action \`${dir}\``;
 
 /** The tables the files call for, in README order: the reusable workflow, then each action. */
 export function expectedSections(): Section[] {
-  const call = loadYaml(path.join(ROOT, '.github', 'workflows', 'pelato.yml')).doc.on.workflow_call;
+  const call = loadYaml(path.join(ROOT, '.github', 'workflows', 'pelato.yml')).doc.on.workflow_call!;
   const sections: Section[] = [
     {
       heading: WORKFLOW_HEADING,
@@ -41,10 +46,24 @@ export function expectedSections(): Section[] {
         {
           kind: 'input',
           head: ['input', 'type', 'required', 'default', 'description'],
-          rows: Object.entries<any>(call.inputs).map(([k, v]) => [code(k), v.type, yes(v.required), defaultCell(v.default), cell(v.description)]),
+          rows: Object.entries(call.inputs).map(([k, v]) => [
+            code(k),
+            v.type,
+            yes(v.required),
+            defaultCell(v.default),
+            cell(v.description),
+          ]),
         },
-        { kind: 'secret', head: ['secret', 'required', 'description'], rows: Object.entries<any>(call.secrets).map(([k, v]) => [code(k), yes(v.required), cell(v.description)]) },
-        { kind: 'output', head: ['output', 'description'], rows: Object.entries<any>(call.outputs).map(([k, v]) => [code(k), cell(v.description)]) },
+        {
+          kind: 'secret',
+          head: ['secret', 'required', 'description'],
+          rows: Object.entries(call.secrets).map(([k, v]) => [code(k), yes(v.required), cell(v.description)]),
+        },
+        {
+          kind: 'output',
+          head: ['output', 'description'],
+          rows: Object.entries(call.outputs).map(([k, v]) => [code(k), cell(v.description)]),
+        },
       ],
     },
   ];
@@ -54,8 +73,21 @@ export function expectedSections(): Section[] {
     sections.push({
       heading: actionHeading(dir),
       tables: [
-        { kind: 'input', head: ['input', 'required', 'default', 'description'], rows: Object.entries(a.inputs).map(([k, v]) => [code(k), yes(v.required), defaultCell(v.default), cell(v.description)]) },
-        { kind: 'output', head: ['output', 'description'], rows: Object.entries(a.outputs ?? {}).map(([k, v]) => [code(k), cell(v.description)]) },
+        {
+          kind: 'input',
+          head: ['input', 'required', 'default', 'description'],
+          rows: Object.entries(a.inputs).map(([k, v]) => [
+            code(k),
+            yes(v.required),
+            defaultCell(v.default),
+            cell(v.description),
+          ]),
+        },
+        {
+          kind: 'output',
+          head: ['output', 'description'],
+          rows: Object.entries(a.outputs ?? {}).map(([k, v]) => [code(k), cell(v.description)]),
+        },
       ],
     });
   }
@@ -64,7 +96,13 @@ export function expectedSections(): Section[] {
 
 export function renderSection(s: Section): string {
   const lines = [`#### ${s.heading}`];
-  for (const t of s.tables) lines.push('', `| ${t.head.join(' | ')} |`, `| ${t.head.map(() => '---').join(' | ')} |`, ...t.rows.map((r) => `| ${r.join(' | ')} |`));
+  for (const t of s.tables)
+    lines.push(
+      '',
+      `| ${t.head.join(' | ')} |`,
+      `| ${t.head.map(() => '---').join(' | ')} |`,
+      ...t.rows.map((r) => `| ${r.join(' | ')} |`),
+    );
   return lines.join('\n');
 }
 
@@ -119,7 +157,8 @@ export function readmeProblems(text: string, expected = expectedSections()): str
         continue;
       }
       const t = have[0]!;
-      if (t.head.join('|') !== want.head.join('|')) problems.push(`${where}: header is "${t.head.join(' | ')}", expected "${want.head.join(' | ')}"`);
+      if (t.head.join('|') !== want.head.join('|'))
+        problems.push(`${where}: header is "${t.head.join(' | ')}", expected "${want.head.join(' | ')}"`);
       const haveRows = new Map(t.rows.map((r) => [r[0]!, r]));
       const wantRows = new Map(want.rows.map((r) => [r[0]!, r]));
       for (const [key, row] of wantRows) {
@@ -127,14 +166,17 @@ export function readmeProblems(text: string, expected = expectedSections()): str
         if (!got) problems.push(`${where}: missing row ${key}: | ${row.join(' | ')} |`);
         else {
           want.head.forEach((col, c) => {
-            if ((got[c] ?? '') !== row[c]) problems.push(`${where}: row ${key} has ${col} "${got[c] ?? ''}", the file says "${row[c]}"`);
+            if ((got[c] ?? '') !== row[c])
+              problems.push(`${where}: row ${key} has ${col} "${got[c] ?? ''}", the file says "${row[c]}"`);
           });
         }
       }
-      for (const key of haveRows.keys()) if (!wantRows.has(key)) problems.push(`${where}: extra row ${key}, which the file does not declare`);
+      for (const key of haveRows.keys())
+        if (!wantRows.has(key)) problems.push(`${where}: extra row ${key}, which the file does not declare`);
       const order = t.rows.map((r) => r[0]).filter((k) => wantRows.has(k!));
       const wantOrder = want.rows.map((r) => r[0]).filter((k) => haveRows.has(k!));
-      if (order.join() !== wantOrder.join()) problems.push(`${where}: rows in the order ${order.join(', ')}; the file has ${wantOrder.join(', ')}`);
+      if (order.join() !== wantOrder.join())
+        problems.push(`${where}: rows in the order ${order.join(', ')}; the file has ${wantOrder.join(', ')}`);
     }
   }
   return problems;

@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startRegistry, TOOLS_BIN, type TestRegistry } from '../build/helpers/registry.js';
+import { startRegistry, TOOLS_BIN, type TestRegistry } from '../package/helpers/registry.js';
 import { writeGen } from '../deploy/helpers/genDir.js';
 import { startNatsServer, type NatsServer } from '../deploy/helpers/natsServer.js';
 import { WadmStandIn } from '../deploy/helpers/wadmStandIn.js';
@@ -32,7 +32,10 @@ function expectGroupsPerTask(r: StepRun, names: string[]) {
   expect(groups.map((g) => g.title.split(':')[0]).sort()).toEqual([...names].sort());
   for (const g of groups) {
     const name = g.title.split(':')[0]!;
-    for (const line of g.lines) expect({ group: name, line, ok: line.startsWith(`${name}:`) || line.startsWith('  ') }).toMatchObject({ ok: true });
+    for (const line of g.lines)
+      expect({ group: name, line, ok: line.startsWith(`${name}:`) || line.startsWith('  ') }).toMatchObject({
+        ok: true,
+      });
   }
   return groups;
 }
@@ -40,18 +43,30 @@ function expectGroupsPerTask(r: StepRun, names: string[]) {
 describe('generate/action.yml', () => {
   test('writes gen/ for the given registry and lattice, reports the plan and summarises every task', () => {
     const ws = workspace('temperature');
-    const r = runStep('generate', 'gen', ws, { project: 'project', registry: 'ghcr.io/acme/temps', lattice: 'edge-eu' });
+    const r = runStep('generate', 'gen', ws, {
+      project: 'project',
+      registry: 'ghcr.io/acme/temps',
+      lattice: 'edge-eu',
+    });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.outputs).toEqual({ plan: 'project/gen/plan.json', languages: 'go', 'go-tasks': 'true', 'js-tasks': 'false' });
+    expect(r.outputs).toEqual({
+      plan: 'project/gen/plan.json',
+      languages: 'go',
+      'go-tasks': 'true',
+      'js-tasks': 'false',
+    });
     const plan = readJson(path.join(ws, r.outputs.plan!));
     expect(plan.registry).toBe('ghcr.io/acme/temps');
     expect(plan.lattice).toBe('edge-eu');
-    const hash = (app: string) => plan.tasks.find((t: { app: string }) => t.app === app).content_hash.slice(0, 'sha256:'.length + 12);
+    const hash = (app: string) =>
+      plan.tasks.find((t: { app: string }) => t.app === app).content_hash.slice(0, 'sha256:'.length + 12);
     expect(r.summary.split('\n')).toEqual([
       '### PELATO gen: 2 tasks of Temperature data analysis',
       '',
-      expect.stringMatching(/^Registry `ghcr.io\/acme\/temps`, lattice `edge-eu`; written to `project\/gen` in \d+ ms\.$/),
+      expect.stringMatching(
+        /^Registry `ghcr.io\/acme\/temps`, lattice `edge-eu`; written to `project\/gen` in \d+ ms\.$/,
+      ),
       '',
       '| app | type | targets | source → dest | version | content hash |',
       '| --- | --- | --- | --- | --- | --- |',
@@ -85,7 +100,9 @@ describe('generate/action.yml', () => {
       `::error file=project/workflow.yaml,line=${line},col=${col},title=pelato::version "latest" is not allowed (tags are immutable; use a semantic version such as 1.0.0)`,
     );
     expect(r.summary).toContain('### PELATO gen failed\n\n1 problem; nothing was written.');
-    expect(r.summary).toContain(`| \`project/workflow.yaml\` | ${line}:${col} | version "latest" is not allowed \\(tags are immutable; use a semantic version such as 1.0.0\\) |`);
+    expect(r.summary).toContain(
+      `| \`project/workflow.yaml\` | ${line}:${col} | version "latest" is not allowed \\(tags are immutable; use a semantic version such as 1.0.0\\) |`,
+    );
   });
 });
 
@@ -95,9 +112,17 @@ describe('action.yml (root) plan step', () => {
     const r = runStep('.', 'plan', ws, { project: 'project', registry: 'ghcr.io/acme/hello', lattice: 'edge' });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.outputs).toEqual({ plan: 'project/gen/plan.json', languages: 'js', 'go-tasks': 'false', 'js-tasks': 'true' });
-    expect(r.summary).toMatch(/^### PELATO gen: 3 tasks of Hello pipeline\n\nRegistry `ghcr.io\/acme\/hello`, lattice `edge`;/);
-    for (const app of ['hello-greet', 'hello-shout', 'hello-measure']) expect(r.summary).toMatch(new RegExp(`^\\| ${app} \\| `, 'm'));
+    expect(r.outputs).toEqual({
+      plan: 'project/gen/plan.json',
+      languages: 'js',
+      'go-tasks': 'false',
+      'js-tasks': 'true',
+    });
+    expect(r.summary).toMatch(
+      /^### PELATO gen: 3 tasks of Hello pipeline\n\nRegistry `ghcr.io\/acme\/hello`, lattice `edge`;/,
+    );
+    for (const app of ['hello-greet', 'hello-shout', 'hello-measure'])
+      expect(r.summary).toMatch(new RegExp(`^\\| ${app} \\| `, 'm'));
   });
 });
 
@@ -107,7 +132,12 @@ describe('build/action.yml plan step', () => {
     expect(runStep('generate', 'gen', ws, { project: 'project', registry: 'ghcr.io/acme/hello' }).code).toBe(0);
     const ok = runStep('build', 'plan', ws, { project: 'project', registry: 'ghcr.io/acme/hello' });
     expect(ok.code).toBe(0);
-    expect(ok.outputs).toEqual({ plan: 'project/gen/plan.json', languages: 'js', 'go-tasks': 'false', 'js-tasks': 'true' });
+    expect(ok.outputs).toEqual({
+      plan: 'project/gen/plan.json',
+      languages: 'js',
+      'go-tasks': 'false',
+      'js-tasks': 'true',
+    });
     const other = runStep('build', 'plan', ws, { project: 'project', registry: 'ghcr.io/acme/other' });
     expect(other.code).toBe(1);
     expect(other.stderr).toMatch(/generated for registry 'ghcr.io\/acme\/hello', not 'ghcr.io\/acme\/other'/);
@@ -124,61 +154,96 @@ const JS_TOOLCHAIN = path.join(ROOT, 'toolchains', 'js', 'node_modules', '@bytec
 const withJs = existsSync(JS_TOOLCHAIN) ? describe : describe.skip;
 const HELLO = ['hello-greet', 'hello-shout', 'hello-measure'];
 
-withJs('build/action.yml build step against a real registry (docker-registry with basic auth, oras; needs toolchains/js)', () => {
-  let registry: TestRegistry;
-  beforeAll(async () => {
-    registry = await startRegistry({ auth: true });
-  });
-  afterAll(async () => registry?.stop());
+withJs(
+  'build/action.yml build step against a real registry (docker-registry with basic auth, oras; needs toolchains/js)',
+  () => {
+    let registry: TestRegistry;
+    beforeAll(async () => {
+      registry = await startRegistry({ auth: true });
+    });
+    afterAll(async () => registry?.stop());
 
-  test('pushes every task: a group per task in the log, a table in the summary; then unchanged; then a refused tag', () => {
-    const ws = workspace('hello');
-    const repo = `${registry.host}/acme`;
-    // oras from PATH, as oras-project/setup-oras leaves it; credentials in the step's env, as the workflow passes them
-    const env = { PATH: `${TOOLS_BIN}${path.delimiter}${process.env.PATH}`, REGISTRY_USER: registry.user!, REGISTRY_PASSWORD: registry.password! };
-    expect(runStep('generate', 'gen', ws, { project: 'project', registry: repo }).code).toBe(0);
+    test('pushes every task: a group per task in the log, a table in the summary; then unchanged; then a refused tag', () => {
+      const ws = workspace('hello');
+      const repo = `${registry.host}/acme`;
+      // oras from PATH, as oras-project/setup-oras leaves it; credentials in the step's env, as the workflow passes them
+      const env = {
+        PATH: `${TOOLS_BIN}${path.delimiter}${process.env.PATH}`,
+        REGISTRY_USER: registry.user!,
+        REGISTRY_PASSWORD: registry.password!,
+      };
+      expect(runStep('generate', 'gen', ws, { project: 'project', registry: repo }).code).toBe(0);
 
-    const first = runStep('build', 'build', ws, { project: 'project', registry: repo, push: 'true' }, env);
-    expect(first.stderr).toBe('');
-    expect(first.code).toBe(0);
-    expect(first.outputs.ok).toBe('true');
-    const built = readJson(path.join(ws, 'project', 'gen', 'build.json'));
-    expect(JSON.parse(first.outputs.results!)).toEqual(built);
-    expect(built.tasks.map((t: { status: string }) => t.status)).toEqual(['built', 'built', 'built']);
-    const groups = expectGroupsPerTask(first, HELLO);
-    for (const t of built.tasks) {
-      const g = groups.find((x) => x.title.startsWith(`${t.app}:`))!;
-      expect(g.title).toMatch(new RegExp(`^${t.app}: built, [\\d.]+ (KiB|MiB) in [\\d.]+ s$`));
-      expect(g.lines).toEqual([`${t.app}: compiling (componentize-js)`, expect.stringMatching(new RegExp(`^${t.app}: built, `)), `  digest: ${t.digest}`, `  image:  ${t.pinned}`, expect.stringMatching(/^  time:   compile [\d.]+ s, check [\d.]+ s, push [\d.]+ s$/)]);
-      expect(first.summary).toContain(`| ${t.app} | built | ${size(t.size)} | \`${t.digest.slice(0, 19)}\` | `);
-      expect(first.summary).toContain(`- \`${t.pinned}\``);
-    }
-    expect(first.summary).toMatch(/^### PELATO build: 3 tasks, 3 built\n\nPushed to the registry; [\d.]+ s in all\./);
-    // the password: masked first, then never printed, summarised or output
-    expect(first.stdout.split('\n')[0]).toBe(`::add-mask::${registry.password}`);
-    for (const text of [first.stdout.split('\n').slice(1).join('\n'), first.stderr, first.summary, JSON.stringify(first.outputs)]) expect(text).not.toContain(registry.password!);
+      const first = runStep('build', 'build', ws, { project: 'project', registry: repo, push: 'true' }, env);
+      expect(first.stderr).toBe('');
+      expect(first.code).toBe(0);
+      expect(first.outputs.ok).toBe('true');
+      const built = readJson(path.join(ws, 'project', 'gen', 'build.json'));
+      expect(JSON.parse(first.outputs.results!)).toEqual(built);
+      expect(built.tasks.map((t: { status: string }) => t.status)).toEqual(['built', 'built', 'built']);
+      const groups = expectGroupsPerTask(first, HELLO);
+      for (const t of built.tasks) {
+        const g = groups.find((x) => x.title.startsWith(`${t.app}:`))!;
+        expect(g.title).toMatch(new RegExp(`^${t.app}: built, [\\d.]+ (KiB|MiB) in [\\d.]+ s$`));
+        // the task's progress, one line per phase with its elapsed time (src/common/progress.ts), then the details
+        const phases = g.lines.slice(0, -3).map((l) => l.replace(/ \([\d.]+ s\)$/, ''));
+        expect(phases.filter((l) => !l.startsWith(`${t.app}: still compiling`))).toEqual([
+          `${t.app}: looking up ${t.image}`,
+          `${t.app}: compiling (componentize-js)`,
+          `${t.app}: checking the component`,
+          `${t.app}: pushing to ${t.image}`,
+          expect.stringMatching(new RegExp(`^${t.app}: built, `)),
+        ]);
+        expect(g.lines.slice(-3)).toEqual([
+          `  digest: ${t.digest}`,
+          `  image:  ${t.pinned}`,
+          expect.stringMatching(/^ {2}time: {3}compile [\d.]+ s, check [\d.]+ s, push [\d.]+ s$/),
+        ]);
+        expect(first.summary).toContain(`| ${t.app} | built | ${size(t.size)} | \`${t.digest.slice(0, 19)}\` | `);
+        expect(first.summary).toContain(`- \`${t.pinned}\``);
+      }
+      expect(first.summary).toMatch(/^### PELATO build: 3 tasks, 3 built\n\nPushed to the registry; [\d.]+ s in all\./);
+      // the password: masked first, then never printed, summarised or output
+      expect(first.stdout.split('\n')[0]).toBe(`::add-mask::${registry.password}`);
+      for (const text of [
+        first.stdout.split('\n').slice(1).join('\n'),
+        first.stderr,
+        first.summary,
+        JSON.stringify(first.outputs),
+      ])
+        expect(text).not.toContain(registry.password!);
 
-    const again = runStep('build', 'build', ws, { project: 'project', registry: repo, push: 'true' }, env);
-    expect(again.code).toBe(0);
-    expect(expectGroupsPerTask(again, HELLO).map((g) => g.title.replace(/ in [\d.]+ s$/, '')).sort()).toEqual(HELLO.map((a) => `${a}: unchanged`).sort());
-    expect(again.summary).toMatch(/^### PELATO build: 3 tasks, 3 unchanged\n/);
-    for (const t of built.tasks) expect(again.summary).toContain(`| ${t.app} | unchanged | – | \`${t.digest.slice(0, 19)}\` | `);
+      const again = runStep('build', 'build', ws, { project: 'project', registry: repo, push: 'true' }, env);
+      expect(again.code).toBe(0);
+      expect(
+        expectGroupsPerTask(again, HELLO)
+          .map((g) => g.title.replace(/ in [\d.]+ s$/, ''))
+          .sort(),
+      ).toEqual(HELLO.map((a) => `${a}: unchanged`).sort());
+      expect(again.summary).toMatch(/^### PELATO build: 3 tasks, 3 unchanged\n/);
+      for (const t of built.tasks)
+        expect(again.summary).toContain(`| ${t.app} | unchanged | – | \`${t.digest.slice(0, 19)}\` | `);
 
-    // other code under the same version: the tag is immutable, so that task fails and says what to do
-    const shout = path.join(ws, 'project', 'tasks', 'shout.js');
-    writeFileSync(shout, readFileSync(shout, 'utf8').replace(/toUpperCase\(\)/, 'toUpperCase() + "!"'));
-    expect(runStep('generate', 'gen', ws, { project: 'project', registry: repo }).code).toBe(0);
-    const refused = runStep('build', 'build', ws, { project: 'project', registry: repo, push: 'true' }, env);
-    expect(refused.code).toBe(1);
-    expect(refused.outputs.ok).toBe('false');
-    expect(refused.stderr).toContain(`error: hello-shout: ${repo}/hello-shout:1.0.0 already exists with other content (tags are immutable) (bump the version of hello-shout in workflow.yaml)`);
-    expect(expectGroupsPerTask(refused, HELLO).find((g) => g.title.startsWith('hello-shout'))!.title).toMatch(/^hello-shout: failed in [\d.]+ s$/);
-    expect(refused.summary).toMatch(/^### PELATO build: 3 tasks, (1 failed, 2 unchanged|2 unchanged, 1 failed)\n/);
-    expect(refused.summary).toContain('| hello-shout | **failed** | – | – | ');
-    expect(refused.summary).toContain('**Failed:**\n\n- hello-shout: ');
-    expect(refused.summary).toContain('bump the version of hello-shout in workflow.yaml');
-  }, 600000);
-});
+      // other code under the same version: the tag is immutable, so that task fails and says what to do
+      const shout = path.join(ws, 'project', 'tasks', 'shout.js');
+      writeFileSync(shout, readFileSync(shout, 'utf8').replace(/toUpperCase\(\)/, 'toUpperCase() + "!"'));
+      expect(runStep('generate', 'gen', ws, { project: 'project', registry: repo }).code).toBe(0);
+      const refused = runStep('build', 'build', ws, { project: 'project', registry: repo, push: 'true' }, env);
+      expect(refused.code).toBe(1);
+      expect(refused.outputs.ok).toBe('false');
+      expect(refused.stderr).toContain(
+        `error: hello-shout: ${repo}/hello-shout:1.0.0 already exists with other content (tags are immutable) (bump the version of hello-shout in workflow.yaml)`,
+      );
+      expect(expectGroupsPerTask(refused, HELLO).find((g) => g.title.startsWith('hello-shout'))!.title).toMatch(
+        /^hello-shout: failed in [\d.]+ s$/,
+      );
+      expect(refused.summary).toMatch(/^### PELATO build: 3 tasks, (1 failed, 2 unchanged|2 unchanged, 1 failed)\n/);
+      expect(refused.summary).toContain('| hello-shout | **failed** | – | – | ');
+      expect(refused.summary).toContain('**Failed:**\n\n- hello-shout: ');
+      expect(refused.summary).toContain('bump the version of hello-shout in workflow.yaml');
+    }, 600000);
+  },
+);
 
 withJs('test/action.yml (needs toolchains/js, installed by .ci/run)', () => {
   test('runs the cases, reports the counts and a table, leaves gen/ as it was; a failing case is annotated at its line', () => {
@@ -191,7 +256,9 @@ withJs('test/action.yml (needs toolchains/js, installed by .ci/run)', () => {
     const passed = Number(r.outputs.passed);
     expect(passed).toBeGreaterThan(0);
     expect(r.outputs.failed).toBe('0');
-    expect(r.summary).toMatch(new RegExp(`^### PELATO test: ${passed} passed, 0 failed\n\n\\| task \\| passed \\| failed \\| cases \\|\n`));
+    expect(r.summary).toMatch(
+      new RegExp(`^### PELATO test: ${passed} passed, 0 failed\n\n\\| task \\| passed \\| failed \\| cases \\|\n`),
+    );
     expect(r.summary).toMatch(/\| hello-shout \| [1-9]\d* \| 0 \| `project\/tasks\/shout\.test\.yaml` \|/);
     expect(readFileSync(path.join(ws, 'project', 'gen', 'plan.json'), 'utf8')).toBe(before);
 
@@ -202,10 +269,17 @@ withJs('test/action.yml (needs toolchains/js, installed by .ci/run)', () => {
     const failing = runStep('test', 'test', ws, { project: 'project', registry: 'ghcr.io/acme/hello' });
     expect(failing.code).toBe(1);
     expect(failing.outputs).toEqual({ passed: String(passed), failed: '1' });
-    expect(failing.stderr).toMatch(new RegExp(`^::error file=project/tasks/shout\\.test\\.yaml,line=${line},col=1,title=pelato::hello-shout: test case "wrong on purpose" failed%0A`, 'm'));
+    expect(failing.stderr).toMatch(
+      new RegExp(
+        `^::error file=project/tasks/shout\\.test\\.yaml,line=${line},col=1,title=pelato::hello-shout: test case "wrong on purpose" failed%0A`,
+        'm',
+      ),
+    );
     expect(failing.summary).toContain(`### PELATO test: ${passed} passed, 1 failed`);
     expect(failing.summary).toMatch(/\| hello-shout \| \d+ \| \*\*1\*\* \|/);
-    expect(failing.summary).toContain(`<details><summary>hello-shout: wrong on purpose (project/tasks/shout.test.yaml&#58;${line})</summary>`);
+    expect(failing.summary).toContain(
+      `<details><summary>hello-shout: wrong on purpose (project/tasks/shout.test.yaml&#58;${line})</summary>`,
+    );
   }, 300000);
 });
 
@@ -225,7 +299,13 @@ describe('deploy/action.yml against a real nats-server with token auth (wadm sta
   test('rejects a non-boolean replace after masking every credential line', () => {
     const ws = workspace('temperature');
     const creds = '-----BEGIN NATS USER JWT-----\neyJhbGciOi.secret\n------END NATS USER JWT------';
-    const r = runStep('deploy', 'deploy', ws, { project: 'project', replace: 'yes' }, { NATS_CREDS_CONTENT: creds, NATS_TOKEN: 's3cret' });
+    const r = runStep(
+      'deploy',
+      'deploy',
+      ws,
+      { project: 'project', replace: 'yes' },
+      { NATS_CREDS_CONTENT: creds, NATS_TOKEN: 's3cret' },
+    );
     expect(r.code).toBe(1);
     const masks = r.stdout.split('\n').filter((l) => l.startsWith('::add-mask::'));
     expect(masks).toEqual(expect.arrayContaining(['::add-mask::s3cret', '::add-mask::eyJhbGciOi.secret']));
@@ -234,9 +314,20 @@ describe('deploy/action.yml against a real nats-server with token auth (wadm sta
 
   test('deploys every app: one group per app, states in the summary, results as output; then removes them', async () => {
     const ws = tempDir();
-    writeGen([{ app: 'good_app', version: '1.0.0' }, { app: 'bad_app', version: '2.0.0' }], path.join(ws, 'project'));
+    writeGen(
+      [
+        { app: 'good_app', version: '1.0.0' },
+        { app: 'bad_app', version: '2.0.0' },
+      ],
+      path.join(ws, 'project'),
+    );
     wadm.behavior.set('good_app', { delayMs: 100 });
-    wadm.behavior.set('bad_app', { delayMs: 50, final: 'failed', message: 'Failed to deploy', scalers: [{ name: 'task', status: 'failed', message: 'image not found' }] });
+    wadm.behavior.set('bad_app', {
+      delayMs: 50,
+      final: 'failed',
+      message: 'Failed to deploy',
+      scalers: [{ name: 'task', status: 'failed', message: 'image not found' }],
+    });
     const env = { NATS_URL: nats.url, NATS_TOKEN: token };
     const r = await runStepAsync('deploy', 'deploy', ws, { project: 'project', timeout: '20s' }, env);
     expect(r.code).toBe(1);
@@ -248,24 +339,49 @@ describe('deploy/action.yml against a real nats-server with token auth (wadm sta
     const groups = expectGroupsPerTask(r, ['good_app', 'bad_app']);
     expect(groups.find((g) => g.title.startsWith('good_app'))).toEqual({
       title: 'good_app: 1.0.0 deployed',
-      lines: expect.arrayContaining(['good_app: 1.0.0 from good_app/wadm.yaml (not pinned: run pelato build to deploy by digest)', 'good_app: deploy 1.0.0 acknowledged', 'good_app: 1.0.0 deployed']),
+      // each line with the app's elapsed time, once there is one (src/common/progress.ts)
+      lines: expect.arrayContaining(
+        [
+          'good_app: 1.0.0 from good_app/wadm.yaml (not pinned: run pelato build to deploy by digest)',
+          'good_app: deploy 1.0.0 acknowledged',
+          'good_app: 1.0.0 deployed',
+        ].map((l) =>
+          expect.stringMatching(new RegExp(`^${l.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( \\([\\d.]+ s\\))?$`)),
+        ),
+      ),
     });
-    expect(groups.find((g) => g.title.startsWith('bad_app'))!.title).toBe('bad_app: failed (Failed to deploy) — scalers: task: image not found');
-    expect(r.summary).toContain(`### PELATO deploy: 1 of 2 apps deployed\n\nLattice \`default\` on \`${nats.url} (token from NATS_TOKEN)\`.`);
-    expect(r.summary).toMatch(/\| good\\_app \| 1\.0\.0 \| created \| deployed \| [\d.]+ s \| `good_app\/wadm\.yaml` \|/);
+    expect(groups.find((g) => g.title.startsWith('bad_app'))!.title).toBe(
+      'bad_app: failed (Failed to deploy) — scalers: task: image not found',
+    );
+    expect(r.summary).toContain(
+      `### PELATO deploy: 1 of 2 apps deployed\n\nLattice \`default\` on \`${nats.url} (token from NATS_TOKEN)\`.`,
+    );
+    expect(r.summary).toMatch(
+      /\| good\\_app \| 1\.0\.0 \| created \| deployed \| [\d.]+ s \| `good_app\/wadm\.yaml` \|/,
+    );
     expect(r.summary).toContain('| bad\\_app | 2.0.0 | created | **failed** | – | `bad_app/wadm.yaml` |');
-    expect(r.summary).toContain('**Not deployed:**\n\n- bad\\_app 2.0.0: failed \\(Failed to deploy\\) — scalers&#58; task&#58; image not found');
+    expect(r.summary).toContain(
+      '**Not deployed:**\n\n- bad\\_app 2.0.0: failed \\(Failed to deploy\\) — scalers&#58; task&#58; image not found',
+    );
     expect(r.stderr).toContain('error: bad_app 2.0.0: failed: failed (Failed to deploy)');
     expect(r.stdout.split('\n')).toContain(`::add-mask::${token}`);
-    for (const text of [r.stdout.replace(`::add-mask::${token}`, ''), r.stderr, r.summary, JSON.stringify(r.outputs)]) expect(text).not.toContain(token);
+    for (const text of [r.stdout.replace(`::add-mask::${token}`, ''), r.stderr, r.summary, JSON.stringify(r.outputs)])
+      expect(text).not.toContain(token);
 
     const removed = await runStepAsync('deploy', 'deploy', ws, { project: 'project', remove: 'true' }, env);
     expect(removed.stderr).toBe('');
     expect(removed.code).toBe(0);
-    expect(expectGroupsPerTask(removed, ['good_app', 'bad_app']).map((g) => g.title).sort()).toEqual(['bad_app: undeployed and deleted 1 version', 'good_app: undeployed and deleted 1 version']);
+    expect(
+      expectGroupsPerTask(removed, ['good_app', 'bad_app'])
+        .map((g) => g.title)
+        .sort(),
+    ).toEqual(['bad_app: undeployed and deleted 1 version', 'good_app: undeployed and deleted 1 version']);
     expect(removed.summary).toContain('### PELATO remove: 2 apps');
     expect(removed.summary).toContain('| good\\_app | removed | – |');
-    expect(JSON.parse(removed.outputs.results!).apps.map((a: { outcome: string }) => a.outcome)).toEqual(['removed', 'removed']);
+    expect(JSON.parse(removed.outputs.results!).apps.map((a: { outcome: string }) => a.outcome)).toEqual([
+      'removed',
+      'removed',
+    ]);
     expect(wadm.apps.get('good_app')?.versions ?? []).toEqual([]);
   }, 120000);
 });

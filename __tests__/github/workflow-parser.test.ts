@@ -10,7 +10,12 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow, type TemplateParseResult } from '@actions/workflow-parser';
+import {
+  convertWorkflowTemplate,
+  NoOperationTraceWriter,
+  parseWorkflow,
+  type TemplateParseResult,
+} from '@actions/workflow-parser';
 import { convertActionTemplate, parseAction } from '@actions/workflow-parser/actions/index';
 import { ROOT } from '../helpers/project.js';
 import { ACTION_DIRS, loadAction, loadYaml, WORKFLOW_FILES } from './actionFiles.js';
@@ -41,12 +46,12 @@ test('the reusable workflow converts to workflow_call with the inputs and secret
   const file = path.join(ROOT, '.github', 'workflows', 'pelato.yml');
   const r = readWorkflow(file);
   const t = await convertWorkflowTemplate(r.context, r.value!);
-  const call = (t.events as Record<string, any>).workflow_call;
-  const raw = loadYaml(file).doc.on.workflow_call;
-  expect(Object.keys(call.inputs)).toEqual(Object.keys(raw.inputs));
-  expect(Object.keys(call.secrets)).toEqual(Object.keys(raw.secrets));
+  const call = t.events.workflow_call!;
+  const raw = loadYaml(file).doc.on.workflow_call!;
+  expect(Object.keys(call.inputs!)).toEqual(Object.keys(raw.inputs));
+  expect(Object.keys(call.secrets!)).toEqual(Object.keys(raw.secrets));
   // (0.3.61 converts no workflow_call outputs, a TODO in its converter; they are checked by the schema above)
-  expect(call.inputs['pelato-ref']).toMatchObject({ type: 'string', required: true });
+  expect(call.inputs!['pelato-ref']).toMatchObject({ type: 'string', required: true });
 });
 
 describe.each(ACTION_DIRS)('%s/action.yml (action schema)', (dir) => {
@@ -62,7 +67,10 @@ describe.each(ACTION_DIRS)('%s/action.yml (action schema)', (dir) => {
     expect(t.outputs?.map((o) => o.id)).toEqual(Object.keys(yaml.outputs ?? {}));
     for (const i of t.inputs ?? []) {
       // what the parser reads as the default is what the README and the runner stand-in use
-      expect({ input: i.id, default: i.default?.toString() }).toEqual({ input: i.id, default: yaml.inputs[i.id]!.default });
+      expect({ input: i.id, default: i.default?.toString() }).toEqual({
+        input: i.id,
+        default: yaml.inputs[i.id]!.default,
+      });
     }
     expect('steps' in t.runs ? t.runs.steps.length : 0).toBe(yaml.runs.steps.length);
   });
@@ -70,7 +78,10 @@ describe.each(ACTION_DIRS)('%s/action.yml (action schema)', (dir) => {
 
 describe('the parser is live: it rejects what GitHub rejects, with the line', () => {
   test('a workflow with an unknown key', () => {
-    const text = readFileSync(path.join(ROOT, 'examples', 'github', 'caller.yml'), 'utf8').replace('branches: [main]', 'branchez: [main]');
+    const text = readFileSync(path.join(ROOT, 'examples', 'github', 'caller.yml'), 'utf8').replace(
+      'branches: [main]',
+      'branchez: [main]',
+    );
     const errors = errorsOf(readWorkflow(path.join(ROOT, 'examples', 'github', 'caller.yml'), text));
     expect(errors).toEqual([expect.stringMatching(/caller\.yml \(Line: \d+, Col: \d+\): Unexpected value 'branchez'/)]);
   });
@@ -90,7 +101,12 @@ describe('the parser is live: it rejects what GitHub rejects, with the line', ()
   });
 
   test('a broken expression in an action output', () => {
-    const text = readFileSync(path.join(ROOT, 'build', 'action.yml'), 'utf8').replace('${{ steps.build.outputs.ok }}', '${{ steps.build.outputs.ok ) }}');
-    expect(errorsOf(readAction(path.join(ROOT, 'build', 'action.yml'), text))).toEqual([expect.stringMatching(/build\/action\.yml \(Line: \d+, Col: \d+\): Unexpected symbol/)]);
+    const text = readFileSync(path.join(ROOT, 'build', 'action.yml'), 'utf8').replace(
+      '${{ steps.build.outputs.ok }}',
+      '${{ steps.build.outputs.ok ) }}',
+    );
+    expect(errorsOf(readAction(path.join(ROOT, 'build', 'action.yml'), text))).toEqual([
+      expect.stringMatching(/build\/action\.yml \(Line: \d+, Col: \d+\): Unexpected symbol/),
+    ]);
   });
 });

@@ -19,7 +19,7 @@ func exec_task(arg string) string {
 const made: string[] = [];
 
 /** Writes `files` (relative path → content) into a new temporary folder and returns its path. */
-export function makeProject(files: Record<string, string>): string {
+export function makeProject(files: Record<string, string | Buffer>): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pelato-test-'));
   made.push(dir);
   for (const [rel, content] of Object.entries(files)) {

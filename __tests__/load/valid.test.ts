@@ -60,16 +60,20 @@ tasks:
       'tasks/upper.go': GOOD_TASK,
     });
     const wf = loadWorkflow(dir);
-    expect(wf.tasks.map((t) => [t.name, t.component_name, t.targets, t.version, t.placement, t.instances, t.code])).toEqual([
+    expect(
+      wf.tasks.map((t) => [t.name, t.component_name, t.targets, t.version, t.placement, t.instances, t.code]),
+    ).toEqual([
       ['First', 'first', ['edge', 'cloud'], '2.0.0', 'every_host', 1, 'upper.go'],
       ['Second', 'second', ['cloud'], '2.1.0', 'every_host', 1, 'upper.go'],
     ]);
   });
 
   test('CRLF line endings, a sub-folder, a multi-line signature and a named result', () => {
-    const src = 'package main\r\n\r\nimport "strings"\r\n\r\n// doc\r\nfunc exec_task(\r\n\targ string,\r\n) (out string) {\r\n\treturn strings.TrimSpace(arg)\r\n}\r\n';
+    const src =
+      'package main\r\n\r\nimport "strings"\r\n\r\n// doc\r\nfunc exec_task(\r\n\targ string,\r\n) (out string) {\r\n\treturn strings.TrimSpace(arg)\r\n}\r\n';
     const dir = makeProject({
-      'workflow.yaml': 'project_name: CRLF\r\ntasks:\r\n  - name: T\r\n    type: producer_nats\r\n    code: sub/dir/trim.go\r\n    targets: edge\r\n    source_topic: tick\r\n    dest_topic: out.trimmed\r\n    component_name: trim\r\n    version: 0.1.0-rc.1\r\n',
+      'workflow.yaml':
+        'project_name: CRLF\r\ntasks:\r\n  - name: T\r\n    type: producer_nats\r\n    code: sub/dir/trim.go\r\n    targets: edge\r\n    source_topic: tick\r\n    dest_topic: out.trimmed\r\n    component_name: trim\r\n    version: 0.1.0-rc.1\r\n',
       'tasks/sub/dir/trim.go': src,
     });
     const t = loadWorkflow(dir).tasks[0]!;
@@ -103,9 +107,13 @@ tasks:
     expect(wf.registry).toBe('localhost:5000');
     expect(wf.lattice).toBe('edge-lab');
     expect(wf.providers.messaging).toBe('ghcr.io/wasmcloud/messaging-nats:0.27.0');
-    expect(wf.tasks[0]!.http).toEqual({ path: '/', address: '0.0.0.0:8000' });
+    expect(wf.tasks[0]!.http).toEqual({ path: '/', address: '0.0.0.0:8000', max_body: 1048576, timeout_ms: 10000 });
     expect(wf.tasks[0]!.config).toEqual({ ratio: '1.50', enabled: 'true', name: 'x' });
-    expect(wf.tasks[1]!.database).toEqual({ table: 'rows', columns: ['payload'], connection_config: 'pelato-postgres' });
+    expect(wf.tasks[1]!.database).toEqual({
+      table: 'rows',
+      columns: ['payload'],
+      connection_config: 'pelato-postgres',
+    });
     expect(wf.tasks[1]!.http).toBeUndefined();
   });
 });

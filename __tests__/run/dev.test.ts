@@ -4,25 +4,21 @@
  */
 import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
-import { main } from '../../src/cli/main.js';
+import { runCli } from '../helpers/cli.js';
 import { generateToDisk } from '../../src/generate/generate.js';
-import { build } from '../../src/build/build.js';
+import { build } from '../../src/package/build.js';
 import { loadWorkflow } from '../../src/load/workflow.js';
 import { InProcessBus, subjectMatches } from '../../src/run/bus.js';
 import { startDev } from '../../src/run/dev.js';
 import { startNatsServer } from '../deploy/helpers/natsServer.js';
 import { cleanupProjects, copyExample, makeProject, tempDir } from '../helpers/project.js';
 import { startPostgres } from './helpers/postgres.js';
+import { toolEnv } from '../package/helpers/registry.js';
 import path from 'node:path';
 
 afterAll(cleanupProjects);
 
-async function run(env: Record<string, string>, ...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) }, { PARALLEL_BUILD: '2', ...env });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = (env: Record<string, string>, ...argv: string[]) => runCli({ PARALLEL_BUILD: '2', ...env }, ...argv);
 
 const example = copyExample('hello');
 
@@ -32,7 +28,10 @@ describe('pelato dev', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/bus: in-process/);
-    const flow = r.out.split('\n').filter((l) => /^\d\d:\d\d/.test(l)).map((l) => l.slice(14));
+    const flow = r.out
+      .split('\n')
+      .filter((l) => /^\d\d:\d\d/.test(l))
+      .map((l) => l.slice(14));
     expect(flow).toEqual([
       'send → hello.names  "Ada"',
       'hello.names → hello-greet  "Ada"',
@@ -67,15 +66,35 @@ describe('pelato dev', () => {
     const lines: string[] = [];
     const genDir = path.join(example, 'gen');
     const plan = (await generateToDisk(loadWorkflow(example))).plan;
-    await build({ genDir, push: false, allowOverwrite: false, parallel: 2, cacheDir: path.join(example, '.pelato', 'cache'), metrics: false, log: () => {} });
+    await build({
+      genDir,
+      env: toolEnv(),
+      push: false,
+      allowOverwrite: false,
+      parallel: 2,
+      cacheDir: path.join(example, '.pelato', 'cache'),
+      metrics: false,
+    });
     const offset = 20000 + Math.floor(Math.random() * 20000);
-    const s = await startDev(plan, { genDir, bus: new InProcessBus(), httpHost: '127.0.0.1', httpPortOffset: offset, log: (l) => lines.push(l) });
+    const s = await startDev(plan, {
+      genDir,
+      bus: new InProcessBus(),
+      httpHost: '127.0.0.1',
+      httpPortOffset: offset,
+      log: (l) => lines.push(l),
+    });
     try {
       const res = await fetch(s.http['hello-greet']!, { method: 'POST', body: 'Linus' });
       expect([res.status, await res.text()]).toEqual([200, 'Hello, Linus!']);
       expect((await fetch(s.http['hello-greet']!, { method: 'POST', body: ' ' })).status).toBe(204);
       await s.quiet();
-      expect(lines.some((l) => l.endsWith('hello-measure → hello.measured  "{\\"text\\":\\"HELLO, LINUS!\\",\\"characters\\":13,\\"words\\":2}"'))).toBe(true);
+      expect(
+        lines.some((l) =>
+          l.endsWith(
+            'hello-measure → hello.measured  "{\\"text\\":\\"HELLO, LINUS!\\",\\"characters\\":13,\\"words\\":2}"',
+          ),
+        ),
+      ).toBe(true);
     } finally {
       await s.stop();
     }
@@ -88,13 +107,25 @@ describe('pelato dev', () => {
     try {
       await client.query('CREATE TABLE readings (sensor text, celsius text, note text)');
       const dir = makeProject({
-        'tasks/parse.ts': 'export function execTask(arg: string): string { const [sensor, c] = arg.split(":"); return c === undefined ? "" : JSON.stringify({ sensor, celsius: Number(c) }); }\n',
+        'tasks/parse.ts':
+          'export function execTask(arg: string): string { const [sensor, c] = arg.split(":"); return c === undefined ? "" : JSON.stringify({ sensor, celsius: Number(c) }); }\n',
         'workflow.yaml': `project_name: Rows
 tasks:
   - { name: Store, type: dbsync_nats, code: parse.ts, targets: [cloud], source_topic: readings.raw, component_name: store, version: 1.0.0, database: { table: readings, columns: [sensor, celsius, note] } }
 `,
       });
-      const r = await run({ DATABASE_URL: db.url }, 'dev', dir, '--send', 'readings.raw=kitchen:21.5', '--send', 'readings.raw=garbage', '--send', 'readings.raw=hall:-2', '--once');
+      const r = await run(
+        { DATABASE_URL: db.url },
+        'dev',
+        dir,
+        '--send',
+        'readings.raw=kitchen:21.5',
+        '--send',
+        'readings.raw=garbage',
+        '--send',
+        'readings.raw=hall:-2',
+        '--once',
+      );
       expect(r.err).toBe('');
       expect(r.code).toBe(0);
       const rows = await client.query('SELECT sensor, celsius, note FROM readings ORDER BY sensor');
@@ -107,6 +138,64 @@ tasks:
       const missing = await run({}, 'dev', dir, '--once');
       expect(missing.code).toBe(1);
       expect(missing.err).toMatch(/this workflow has dbsync tasks, and DATABASE_URL is not set/);
+    } finally {
+      await client.end();
+      await db.stop();
+    }
+  }, 600_000);
+
+  test("dbsync without a database block (the seed's form): rows in the default table, each confirmed on dest_topic after the write", async () => {
+    const db = await startPostgres();
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const dir = makeProject({
+        'tasks/keep.ts':
+          'export function execTask(arg: string): string { return arg === "skip" ? "" : arg.toUpperCase(); }\n',
+        'workflow.yaml': `tasks:
+  - name: Keep
+    type: dbsync_nats
+    code: keep.ts
+    target:
+      - cloud
+    source_topic: rows.raw
+    dest_topic: rows.stored
+    component_name: keep-rows
+    version: 1.0.0
+`,
+      });
+      // the table is missing: the write fails, no confirmation is sent, and the log says how to create it
+      const missing = await run({ DATABASE_URL: db.url }, 'dev', dir, '--send', 'rows.raw=first', '--once');
+      expect(missing.code).toBe(0);
+      expect(missing.out).toMatch(
+        /keep-rows ✗ insert failed: relation "keep_rows" does not exist \(create the table first/,
+      );
+      expect(missing.out).toMatch(/keep-rows → rows\.stored not sent: the row was not written/);
+      await client.query('CREATE TABLE keep_rows (payload text)');
+      const r = await run(
+        { DATABASE_URL: db.url },
+        'dev',
+        dir,
+        '--send',
+        'rows.raw=kitchen',
+        '--send',
+        'rows.raw=skip',
+        '--once',
+      );
+      expect(r.code).toBe(0);
+      expect(r.err).toMatch(/warning: no database block: rows go to column "payload" of table "keep_rows"/);
+      expect((await client.query('SELECT payload FROM keep_rows')).rows).toEqual([{ payload: 'KITCHEN' }]);
+      const flow = r.out
+        .split('\n')
+        .filter((l) => /^\d\d:\d\d/.test(l))
+        .map((l) => l.slice(14));
+      const rowAt = flow.findIndex((l) => l.startsWith('keep-rows → row in PostgreSQL'));
+      const confirmAt = flow.indexOf(
+        'keep-rows → rows.stored  "{\\"table\\":\\"keep_rows\\",\\"row\\":{\\"payload\\":\\"KITCHEN\\"}}"',
+      );
+      expect(rowAt).toBeGreaterThanOrEqual(0);
+      expect(confirmAt).toBeGreaterThan(rowAt);
+      expect(flow.filter((l) => l.includes('→ rows.stored'))).toHaveLength(1);
     } finally {
       await client.end();
       await db.stop();

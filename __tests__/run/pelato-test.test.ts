@@ -1,17 +1,12 @@
 /** `pelato test` as users run it: builds what changed, runs the cases against the built components. */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { main } from '../../src/cli/main.js';
+import { runCli } from '../helpers/cli.js';
 import { cleanupProjects, copyExample, tempDir } from '../helpers/project.js';
 
 afterAll(cleanupProjects);
 
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) }, { PARALLEL_BUILD: '2' });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = (...argv: string[]) => runCli({ PARALLEL_BUILD: '2' }, ...argv);
 
 describe('pelato test', () => {
   const dir = tempDir();
@@ -30,8 +25,11 @@ describe('pelato test', () => {
       path.join(dir, 'tasks', 'shout.test.yaml'),
       '- input: hi\n  expect: HI\n- name: wrong on purpose\n  input: hi\n  expect: "HI!"\n- input: x\n  error: anything\n',
     );
-    const r = await run('test', dir);
+    const json = path.join(tempDir(), 'test.json');
+    const r = await run('test', dir, '--json-file', json);
     expect(r.code).toBe(1);
+    // the same counts, typed, for scripts (the test action's outputs), while the log stays readable
+    expect(JSON.parse(readFileSync(json, 'utf8'))).toMatchObject({ passed: 7, failed: 2 });
     expect(r.out).toContain('✗ wrong on purpose');
     expect(r.out).toMatch(/shout\.test\.yaml:3\)/);
     expect(r.out).toContain('  - HI!');
@@ -44,6 +42,8 @@ describe('pelato test', () => {
     writeFileSync(path.join(dir, 'tasks', 'shout.test.yaml'), '- input: hi\n  expected: HI\n');
     const r = await run('test', dir);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/shout\.test\.yaml:1:3: unknown field "expected" in case #1 \(fields: name, input, expect, expect_json, error, config\)/);
+    expect(r.err).toMatch(
+      /shout\.test\.yaml:1:3: unknown field "expected" in case #1 \(fields: name, input, pad_to, expect, expect_json, expect_size, error, status, config\)/,
+    );
   }, 600_000);
 });

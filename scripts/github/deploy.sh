@@ -2,15 +2,22 @@
 # `pelato deploy` (or `pelato remove`) for the deploy (and root) action. Reads only the project's gen/.
 # Env: PELATO_PROJECT, PELATO_LATTICE, PELATO_TIMEOUT, PELATO_REPLACE (true/false), PELATO_REMOVE (true/false);
 # NATS settings and credentials (NATS_URL, NATS_CREDS_CONTENT, NATS_TOKEN, NATS_USER, NATS_PASSWORD, ...)
-# from the caller's environment, masked here before pelato runs. Output: results (pelato's JSON).
+# and the HTTP tokens (PELATO_HTTP_TOKEN or each task's http.auth.token_env) from the caller's environment,
+# masked here before pelato runs. Output: results (pelato's JSON).
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 for v in NATS_URL NATS_CREDS_CONTENT NATS_NKEY_SEED NATS_JWT NATS_SEED NATS_TOKEN NATS_USER NATS_PASSWORD \
-  NATS_TLS_KEY WASMCLOUD_CTL_JWT WASMCLOUD_CTL_SEED; do
+  NATS_TLS_KEY WASMCLOUD_CTL_JWT WASMCLOUD_CTL_SEED PELATO_HTTP_TOKEN; do
   mask "$v"
 done
 
 project="${PELATO_PROJECT:-.}"
+# The HTTP producers' bearer tokens, under whatever names http.auth.token_env gives them in the plan.
+if [ -f "$project/gen/plan.json" ]; then
+  for v in $(node -e 'for (const t of JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).tasks) if (t.http?.auth) console.log(t.http.auth.token_env)' "$project/gen/plan.json"); do
+    mask "$v"
+  done
+fi
 replace="${PELATO_REPLACE:-false}"
 remove="${PELATO_REMOVE:-false}"
 bool replace "$replace"

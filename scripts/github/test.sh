@@ -11,11 +11,15 @@ args=(test "$project" --out "$scratch/gen")
 if [ -n "${PELATO_REGISTRY:-}" ]; then args+=(--registry "$PELATO_REGISTRY"); fi
 if [ -n "${PELATO_LATTICE:-}" ]; then args+=(--lattice "$PELATO_LATTICE"); fi
 
-log=$(mktemp)
+# The counts come from pelato's typed result (--json-file), not from its log.
+result="$scratch/test.json"
 code=0
-pelato "${args[@]}" | tee "$log" || code=$?
-counts=$(sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed$/\1 \2/p' "$log" | tail -n1)
-rm -rf "$log" "$scratch"
+pelato "${args[@]}" --json-file "$result" || code=$?
+counts=""
+if [ -f "$result" ]; then
+  counts=$(node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(`${r.passed} ${r.failed}`);' "$result")
+fi
+rm -rf "$scratch"
 set_output passed "${counts%% *}"
 set_output failed "${counts##* }"
 exit "$code"

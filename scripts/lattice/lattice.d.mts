@@ -1,7 +1,14 @@
 // Types for lattice.mjs (plain JavaScript so it runs as a script without a build step).
 import type { NatsConnection } from '@nats-io/transport-node';
 
-export interface Ports { nats: number; leafnodes: number; monitor: number; leaf: number; leafMonitor: number; registry: number }
+export interface Ports {
+  nats: number;
+  leafnodes: number;
+  monitor: number;
+  leaf: number;
+  leafMonitor: number;
+  registry: number;
+}
 export const DEFAULT_PORTS: Readonly<Ports>;
 export const FEATURES: string;
 export function cacheDir(): string;
@@ -20,18 +27,35 @@ export interface Proc {
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void>;
 }
 
-export interface HostInfo { id: string; labels: Record<string, string>; friendlyName?: string }
+export interface HostInfo {
+  id: string;
+  labels: Record<string, string>;
+  friendlyName?: string;
+}
 export interface Inventory {
   host_id: string;
   labels: Record<string, string>;
-  components: Array<{ id: string; image_ref: string; max_instances: number; revision?: number; annotations?: Record<string, string> }>;
+  components: Array<{
+    id: string;
+    image_ref: string;
+    max_instances: number;
+    revision?: number;
+    annotations?: Record<string, string>;
+  }>;
   providers: Array<{ id: string; image_ref?: string }>;
 }
 
+export function wadmHosts(
+  nc: NatsConnection,
+  lattice: string,
+): Promise<Record<string, { labels: Record<string, string>; id: string }>>;
 export function pingHosts(nc: NatsConnection, lattice: string, waitMs?: number): Promise<HostInfo[]>;
 export function inventory(nc: NatsConnection, lattice: string, hostId: string): Promise<Inventory>;
 /** Every host that answers a ping, with its inventory (undefined when the host did not answer in time). */
-export function inventories(nc: NatsConnection, lattice: string): Promise<Array<{ host: HostInfo; inventory?: Inventory; error?: Error }>>;
+export function inventories(
+  nc: NatsConnection,
+  lattice: string,
+): Promise<Array<{ host: HostInfo; inventory?: Inventory; error?: Error }>>;
 
 export class Lattice {
   dir: string;

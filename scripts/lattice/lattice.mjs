@@ -28,7 +28,14 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
  * join the lattice (control and RPC) through the leaf node, while their builtin messaging provider
  * reaches the hub directly.
  */
-export const DEFAULT_PORTS = Object.freeze({ nats: 4222, leafnodes: 7422, monitor: 8222, leaf: 4223, leafMonitor: 8223, registry: 5000 });
+export const DEFAULT_PORTS = Object.freeze({
+  nats: 4222,
+  leafnodes: 7422,
+  monitor: 8222,
+  leaf: 4223,
+  leafMonitor: 8223,
+  registry: 5000,
+});
 export const FEATURES = 'builtin-messaging-nats,builtin-http-server';
 /** JetStream domain of the hub; edge hosts use it, cloud hosts and wadm (on the hub) need none. */
 export const JS_DOMAIN = 'pelato-hub';
@@ -60,7 +67,7 @@ const release = (name) => path.join(cacheDir(), 'target', 'release', name);
 
 /**
  * Where each tool is looked for (an environment variable wins), and how to get it. Shared with the test
- * helpers (__tests__/deploy/helpers/natsServer.ts, __tests__/build/helpers/registry.ts) and the benches.
+ * helpers (__tests__/deploy/helpers/natsServer.ts, __tests__/package/helpers/registry.ts) and the benches.
  */
 const TOOLS = {
   nats: {
@@ -70,18 +77,30 @@ const TOOLS = {
   },
   registry: {
     env: 'PELATO_TEST_REGISTRY',
-    find: () => existing(path.join(ROOT, '.tools', 'bin', 'docker-registry')) ?? existing('/usr/bin/docker-registry') ?? which('docker-registry'),
+    find: () =>
+      existing(path.join(ROOT, '.tools', 'bin', 'docker-registry')) ??
+      existing('/usr/bin/docker-registry') ??
+      which('docker-registry'),
     how: 'bash scripts/install-test-tools.sh (Debian docker-registry)',
   },
-  wadm: { env: 'PELATO_WADM', find: () => existing(release('pelato-wadm')), how: 'bash lattice/build.sh (builds wadm from crates.io)' },
-  host: { env: 'PELATO_WASMCLOUD_HOST', find: () => existing(release('pelato-host')), how: 'bash lattice/build.sh (builds the wasmCloud host from crates.io)' },
+  wadm: {
+    env: 'PELATO_WADM',
+    find: () => existing(release('pelato-wadm')),
+    how: 'bash lattice/build.sh (builds wadm from crates.io)',
+  },
+  host: {
+    env: 'PELATO_WASMCLOUD_HOST',
+    find: () => existing(release('pelato-host')),
+    how: 'bash lattice/build.sh (builds the wasmCloud host from crates.io)',
+  },
 };
 
 /** The tool's path, or a problem: "<tool> (<how to get it>)". */
 function lookup(tool) {
   const t = TOOLS[tool];
   const fromEnv = process.env[t.env];
-  if (fromEnv) return existsSync(fromEnv) ? { path: fromEnv } : { problem: `${tool}: ${t.env}=${fromEnv} does not exist` };
+  if (fromEnv)
+    return existsSync(fromEnv) ? { path: fromEnv } : { problem: `${tool}: ${t.env}=${fromEnv} does not exist` };
   const found = t.find();
   return found ? { path: found } : { problem: `${tool} (${t.how})` };
 }
@@ -98,7 +117,9 @@ export const registryBinary = () => required('registry');
 /** Finds every binary the lattice needs, or throws one message naming each missing one and how to get it. */
 export function binaries() {
   const results = Object.fromEntries(Object.keys(TOOLS).map((k) => [k, lookup(k)]));
-  const problems = Object.values(results).filter((r) => !r.path).map((r) => r.problem);
+  const problems = Object.values(results)
+    .filter((r) => !r.path)
+    .map((r) => r.problem);
   if (problems.length) throw new Error(`lattice: missing ${problems.join('; ')}`);
   return Object.fromEntries(Object.entries(results).map(([k, r]) => [k, r.path]));
 }
@@ -124,7 +145,10 @@ async function until(what, check, timeoutMs, logFile) {
     }
     await sleep(100);
   }
-  const tail = logFile && existsSync(logFile) ? `\n--- ${logFile} (last lines)\n${readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n')}` : '';
+  const tail =
+    logFile && existsSync(logFile)
+      ? `\n--- ${logFile} (last lines)\n${readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n')}`
+      : '';
   throw new Error(`lattice: ${what} not ready after ${timeoutMs / 1000} s${last ? ` (${last.message})` : ''}${tail}`);
 }
 
@@ -202,6 +226,19 @@ export async function pingHosts(nc, lattice, waitMs = 500) {
   return hosts;
 }
 
+/**
+ * The hosts wadm has in its state (host id -> { labels, … }), read from its JetStream KV bucket
+ * (`wadm_state`, key `host_<lattice>`, wadm 0.21's storage). wadm places nothing on a host it does not
+ * know yet ("0 eligible hosts found"): a host that answers pings may still be unknown to it for a while.
+ */
+export async function wadmHosts(nc, lattice) {
+  const req = JSON.stringify({ last_by_subj: `$KV.wadm_state.host_${lattice}` });
+  const m = await nc.request('$JS.API.STREAM.MSG.GET.KV_wadm_state', new TextEncoder().encode(req), { timeout: 2000 });
+  const body = JSON.parse(new TextDecoder().decode(m.data));
+  if (body.error) return {}; // no host recorded yet (or no bucket yet)
+  return JSON.parse(Buffer.from(body.message.data ?? '', 'base64').toString('utf8') || '{}');
+}
+
 /** What a host runs: { components: [{ id, image_ref, max_instances }], providers: [{ id }], labels }. */
 export async function inventory(nc, lattice, hostId) {
   const m = await nc.request(`wasmbus.ctl.v1.${lattice}.host.get.${hostId}`, new Uint8Array(), { timeout: 5000 });
@@ -266,29 +303,47 @@ export class Lattice {
     // "magic header not detected … actual=[0x0, 0x0, 0x0, 0x0]").
     const tmp = path.join(this.dir, 'hosts', name, 'tmp');
     mkdirSync(tmp, { recursive: true });
-    const proc = launch(this.dir, name, this.bins.host, this.heartbeatMs ? ['--heartbeat-ms', String(this.heartbeatMs)] : [], {
-      TMPDIR: tmp,
-      WASMCLOUD_NATS_URL: url,
-      WASMCLOUD_LATTICE: this.lattice,
-      WASMCLOUD_LABELS: `host-type=${type},pelato.dev/host=${name}`,
-      WASMCLOUD_OCI_ALLOWED_INSECURE: `localhost:${this.ports.registry},127.0.0.1:${this.ports.registry}`,
-      WASMCLOUD_EXPERIMENTAL_FEATURES: FEATURES,
-      ...(type === 'edge' ? { WASMCLOUD_JS_DOMAIN: JS_DOMAIN } : {}),
-      RUST_LOG: process.env.PELATO_LATTICE_LOG || 'info,cranelift_codegen=warn,wasmtime_cranelift=warn',
-    });
+    const proc = launch(
+      this.dir,
+      name,
+      this.bins.host,
+      this.heartbeatMs ? ['--heartbeat-ms', String(this.heartbeatMs)] : [],
+      {
+        TMPDIR: tmp,
+        WASMCLOUD_NATS_URL: url,
+        WASMCLOUD_LATTICE: this.lattice,
+        WASMCLOUD_LABELS: `host-type=${type},pelato.dev/host=${name}`,
+        WASMCLOUD_OCI_ALLOWED_INSECURE: `localhost:${this.ports.registry},127.0.0.1:${this.ports.registry}`,
+        WASMCLOUD_EXPERIMENTAL_FEATURES: FEATURES,
+        ...(type === 'edge' ? { WASMCLOUD_JS_DOMAIN: JS_DOMAIN } : {}),
+        RUST_LOG: process.env.PELATO_LATTICE_LOG || 'info,cranelift_codegen=warn,wasmtime_cranelift=warn',
+      },
+    );
     proc.hostType = type;
     this.procs.set(name, proc);
     this.save();
     const own = nc ?? (await this.connect());
     try {
-      await until(`host ${name}`, async () => {
-        if (!proc.running) throw new Error('the host exited');
-        const hosts = await pingHosts(own, this.lattice, 300);
-        const me = hosts.find((h) => h.labels['pelato.dev/host'] === name);
-        if (me) proc.hostId = me.id;
-        return !!me;
-      }, 60000, proc.logFile);
+      await until(
+        `host ${name}`,
+        async () => {
+          if (!proc.running) throw new Error('the host exited');
+          const hosts = await pingHosts(own, this.lattice, 300);
+          const me = hosts.find((h) => h.labels['pelato.dev/host'] === name);
+          if (me) proc.hostId = me.id;
+          return !!me;
+        },
+        60000,
+        proc.logFile,
+      );
       this.save();
+      // A deploy right after this must find the host eligible (CI once got "0 eligible hosts found").
+      await until(
+        `wadm knowing host ${name}`,
+        async () => proc.hostId in (await wadmHosts(own, this.lattice)),
+        90000,
+        this.procs.get('wadm')?.logFile ?? proc.logFile,
+      );
     } finally {
       if (!nc) await own.close();
     }
@@ -308,7 +363,12 @@ export class Lattice {
     const state = {
       lattice: this.lattice,
       ports: this.ports,
-      procs: [...this.procs.values()].map((p) => ({ name: p.name, pid: p.pid, hostType: p.hostType, hostId: p.hostId })),
+      procs: [...this.procs.values()].map((p) => ({
+        name: p.name,
+        pid: p.pid,
+        hostType: p.hostType,
+        hostId: p.hostId,
+      })),
     };
     writeFileSync(path.join(this.dir, 'state.json'), JSON.stringify(state, null, 2) + '\n');
   }
@@ -337,41 +397,54 @@ export async function start(options = {}) {
   const dir = path.resolve(options.dir ?? path.join(ROOT, '.lattice'));
   const lattice = options.lattice ?? 'default';
   if (existsSync(path.join(dir, 'state.json'))) {
-    throw new Error(`lattice: ${dir} already has a running lattice (state.json); run \`node scripts/lattice/lattice.mjs down --dir ${dir}\` first`);
+    throw new Error(
+      `lattice: ${dir} already has a running lattice (state.json); run \`node scripts/lattice/lattice.mjs down --dir ${dir}\` first`,
+    );
   }
   for (const [what, port] of Object.entries(ports)) {
     if (!(await portFree(port))) {
-      throw new Error(`lattice: port ${port} (${what}) is taken on 127.0.0.1; stop what uses it (another lattice? \`node scripts/lattice/lattice.mjs down\`)`);
+      throw new Error(
+        `lattice: port ${port} (${what}) is taken on 127.0.0.1; stop what uses it (another lattice? \`node scripts/lattice/lattice.mjs down\`)`,
+      );
     }
   }
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(path.join(dir, 'logs'), { recursive: true });
   mkdirSync(path.join(dir, 'jetstream'), { recursive: true });
   mkdirSync(path.join(dir, 'registry'), { recursive: true });
-  writeFileSync(path.join(dir, 'hub.conf'), [
-    `server_name: pelato-hub`,
-    `listen: "127.0.0.1:${ports.nats}"`,
-    `http: "127.0.0.1:${ports.monitor}"`,
-    `jetstream { store_dir: ${JSON.stringify(path.join(dir, 'jetstream'))}, domain: ${JS_DOMAIN} }`,
-    `leafnodes { listen: "127.0.0.1:${ports.leafnodes}" }`,
-    '',
-  ].join('\n'));
+  writeFileSync(
+    path.join(dir, 'hub.conf'),
+    [
+      `server_name: pelato-hub`,
+      `listen: "127.0.0.1:${ports.nats}"`,
+      `http: "127.0.0.1:${ports.monitor}"`,
+      `jetstream { store_dir: ${JSON.stringify(path.join(dir, 'jetstream'))}, domain: ${JS_DOMAIN} }`,
+      `leafnodes { listen: "127.0.0.1:${ports.leafnodes}" }`,
+      '',
+    ].join('\n'),
+  );
   // The edge leaf has no JetStream of its own: edge hosts reach the hub's JetStream through its domain
   // (a leaf node does not forward the domain-less $JS.API subjects).
-  writeFileSync(path.join(dir, 'leaf.conf'), [
-    `server_name: pelato-edge-leaf`,
-    `listen: "127.0.0.1:${ports.leaf}"`,
-    `http: "127.0.0.1:${ports.leafMonitor}"`,
-    `leafnodes { remotes: [ { url: "nats-leaf://127.0.0.1:${ports.leafnodes}" } ] }`,
-    '',
-  ].join('\n'));
-  writeFileSync(path.join(dir, 'registry.yml'), [
-    'version: 0.1',
-    'log: { level: warn }',
-    `storage: { filesystem: { rootdirectory: ${JSON.stringify(path.join(dir, 'registry'))} }, delete: { enabled: true } }`,
-    `http: { addr: "127.0.0.1:${ports.registry}" }`,
-    '',
-  ].join('\n'));
+  writeFileSync(
+    path.join(dir, 'leaf.conf'),
+    [
+      `server_name: pelato-edge-leaf`,
+      `listen: "127.0.0.1:${ports.leaf}"`,
+      `http: "127.0.0.1:${ports.leafMonitor}"`,
+      `leafnodes { remotes: [ { url: "nats-leaf://127.0.0.1:${ports.leafnodes}" } ] }`,
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    path.join(dir, 'registry.yml'),
+    [
+      'version: 0.1',
+      'log: { level: warn }',
+      `storage: { filesystem: { rootdirectory: ${JSON.stringify(path.join(dir, 'registry'))} }, delete: { enabled: true } }`,
+      `http: { addr: "127.0.0.1:${ports.registry}" }`,
+      '',
+    ].join('\n'),
+  );
 
   const l = new Lattice({ dir, lattice, ports, bins, heartbeatMs: options.reap?.heartbeatMs });
   const add = (name, bin, args, env) => {
@@ -384,23 +457,42 @@ export async function start(options = {}) {
   try {
     const hub = add('nats-hub', bins.nats, ['-c', path.join(dir, 'hub.conf')]);
     const reg = add('registry', bins.registry, ['serve', path.join(dir, 'registry.yml')]);
-    await until('nats hub with JetStream', () => httpOk(`http://127.0.0.1:${ports.monitor}/healthz?js-enabled-only=true`), 15000, hub.logFile);
+    await until(
+      'nats hub with JetStream',
+      () => httpOk(`http://127.0.0.1:${ports.monitor}/healthz?js-enabled-only=true`),
+      15000,
+      hub.logFile,
+    );
     const leaf = add('nats-leaf', bins.nats, ['-c', path.join(dir, 'leaf.conf')]);
-    await until('edge leaf node joined to the hub', async () => {
-      const r = await fetch(`http://127.0.0.1:${ports.monitor}/leafz`, { signal: AbortSignal.timeout(1000) });
-      return (await r.json()).leafnodes > 0;
-    }, 15000, leaf.logFile);
+    await until(
+      'edge leaf node joined to the hub',
+      async () => {
+        const r = await fetch(`http://127.0.0.1:${ports.monitor}/leafz`, { signal: AbortSignal.timeout(1000) });
+        return (await r.json()).leafnodes > 0;
+      },
+      15000,
+      leaf.logFile,
+    );
     await until('OCI registry', () => httpOk(`http://127.0.0.1:${ports.registry}/v2/`), 15000, reg.logFile);
     // wadm forgets a crashed host after missing it for two cleanup intervals (default 70 s), and hosts
     // announce themselves every heartbeat (default 30 s); `reap` shortens both (see README, Failover).
-    const wadmArgs = ['--nats-server', `127.0.0.1:${ports.nats}`, ...(options.reap ? ['--cleanup-interval', String(options.reap.cleanupS)] : [])];
+    const wadmArgs = [
+      '--nats-server',
+      `127.0.0.1:${ports.nats}`,
+      ...(options.reap ? ['--cleanup-interval', String(options.reap.cleanupS)] : []),
+    ];
     const wadm = add('wadm', bins.wadm, wadmArgs, { RUST_LOG: process.env.PELATO_LATTICE_LOG || 'info' });
     nc = await l.connect();
-    await until('wadm', async () => {
-      if (!wadm.running) throw new Error('wadm exited');
-      const m = await nc.request(`wadm.api.${lattice}.model.get`, new Uint8Array(), { timeout: 1000 });
-      return m.data.length > 0;
-    }, 60000, wadm.logFile);
+    await until(
+      'wadm',
+      async () => {
+        if (!wadm.running) throw new Error('wadm exited');
+        const m = await nc.request(`wadm.api.${lattice}.model.get`, new Uint8Array(), { timeout: 1000 });
+        return m.data.length > 0;
+      },
+      60000,
+      wadm.logFile,
+    );
     const counts = { cloud: options.cloud ?? 1, edge: options.edge ?? 1 };
     // Hosts one at a time: each compiles nothing at start, but two starting at once on 2 cores
     // roughly double each other's time to ready.
@@ -470,8 +562,11 @@ async function main() {
     const t0 = Date.now();
     const l = await start(o);
     console.log(`lattice "${l.lattice}" up in ${((Date.now() - t0) / 1000).toFixed(1)} s (state and logs in ${l.dir})`);
-    for (const p of l.procs.values()) console.log(`  ${p.name.padEnd(10)} pid ${p.pid}${p.hostId ? `  ${p.hostId}` : ''}`);
-    console.log(`\n  NATS_URL=${l.natsUrl}   (edge leaf: ${l.leafUrl})\n  registry: ${l.registry}   e.g. registry: ${l.registry}/pelato in workflow.yaml`);
+    for (const p of l.procs.values())
+      console.log(`  ${p.name.padEnd(10)} pid ${p.pid}${p.hostId ? `  ${p.hostId}` : ''}`);
+    console.log(
+      `\n  NATS_URL=${l.natsUrl}   (edge leaf: ${l.leafUrl})\n  registry: ${l.registry}   e.g. registry: ${l.registry}/pelato in workflow.yaml`,
+    );
     console.log('\n  stop with: node scripts/lattice/lattice.mjs down');
   } else if (o.command === 'down') {
     console.log((await stopFromState(o.dir)) ? 'lattice stopped' : `no lattice running in ${o.dir}`);
@@ -490,10 +585,14 @@ async function main() {
       } catch {
         alive = false;
       }
-      console.log(`${p.name.padEnd(10)} pid ${String(p.pid).padEnd(8)} ${alive ? 'running' : 'EXITED'}${p.hostId ? `  ${p.hostId}` : ''}`);
+      console.log(
+        `${p.name.padEnd(10)} pid ${String(p.pid).padEnd(8)} ${alive ? 'running' : 'EXITED'}${p.hostId ? `  ${p.hostId}` : ''}`,
+      );
     }
   } else {
-    console.log('usage: node scripts/lattice/lattice.mjs up|status|down [--dir D] [--cloud N] [--edge M] [--registry-port P] [--lattice NAME]');
+    console.log(
+      'usage: node scripts/lattice/lattice.mjs up|status|down [--dir D] [--cloud N] [--edge M] [--registry-port P] [--lattice NAME]',
+    );
     if (o.command !== 'help') process.exitCode = 2;
   }
 }

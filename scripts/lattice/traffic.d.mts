@@ -16,9 +16,24 @@ export interface StreamResult<T = unknown> {
 
 export function streamThrough<T = unknown>(
   nc: NatsConnection,
-  o: { source: string; dest: string; rate?: number; durationMs?: number; actionAtMs?: number; action?: () => Promise<T>; settleMs?: number; tag?: string },
+  o: {
+    source: string;
+    dest: string;
+    rate?: number;
+    durationMs?: number;
+    actionAtMs?: number;
+    action?: () => Promise<T>;
+    settleMs?: number;
+    tag?: string;
+  },
 ): Promise<StreamResult<T>>;
 
 export function firstThrough(
-  nc: NatsConnection, source: string, dest: string, body: string, match: (text: string) => boolean, timeoutMs?: number, everyMs?: number,
+  nc: NatsConnection,
+  source: string,
+  dest: string,
+  body: string,
+  match: (text: string) => boolean,
+  timeoutMs?: number,
+  everyMs?: number,
 ): Promise<string | undefined>;

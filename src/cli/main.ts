@@ -1,149 +1,184 @@
-/** The `pelato` command: parse, run one stage, report. */
-import { writeFileSync } from 'node:fs';
+/**
+ * The `pelato` command: argv is read once against the command table below, .env is merged into the
+ * environment, the command's settings are resolved and typed, and its runner (which lives with its stage)
+ * runs. Failures become one readable message and an exit code (src/common/report.ts).
+ */
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
+import type { CommandContext, Runner } from '../common/command.js';
 import { withDotEnv } from '../common/env.js';
-import { deployPlan, parseTimeout, removePlan, statusPlan, type DeployEvent, type StageOptions } from '../deploy/deploy.js';
-import { deploySummary, eventLine, removeSummary, statusTable } from '../deploy/report.js';
-import { generateToDisk } from '../generate/generate.js';
-import { loadWorkflow } from '../load/workflow.js';
 import { reportFailure, type Reporter } from '../common/report.js';
-import { parseCli, USAGE, type CliArgs } from './args.js';
-import { runBuild, runTest } from './buildCommands.js';
-import { runDev } from './devCommand.js';
-import { table } from '../common/table.js';
-import { actionsOutput, type ActionsOutput } from '../github/actionsOutput.js';
-import { deploySummary as deployMarkdown, failureSummary, genSummary, removeSummary as removeMarkdown } from '../github/jobSummary.js';
+import { resolveOptions, type Env, type SettingKey } from '../common/settings.js';
+import { runDeploy, runRemove, runStatus } from '../deploy/command.js';
+import { httpTokens } from '../deploy/httpTokens.js';
+import { runGen, runValidate } from '../generate/command.js';
+import { actionsOutput } from '../github/actionsOutput.js';
+import { failureSummary } from '../github/jobSummary.js';
+import { runInit } from '../init/command.js';
+import { readPlan } from '../model/planFile.js';
+import { runBuild } from '../package/command.js';
+import { runDev, runTest } from '../run/command.js';
+import { parseCommandLine, type CommandTable } from './args.js';
 import { VERSION } from './version.js';
 
-export async function main(argv: string[], r: Reporter, env = process.env): Promise<number> {
-  // Inside GitHub Actions: log groups per task and a job summary per command (undefined elsewhere).
-  let gh: ActionsOutput | undefined;
+// Settings several commands share (keys of SETTINGS in src/common/settings.ts).
+const PROJECT = ['registry', 'lattice', 'builtinProviders', 'strict', 'out'] as const satisfies readonly SettingKey[];
+const BUILD = [
+  'parallel',
+  'overwrite',
+  'plainHttp',
+  'registryUser',
+  'registryPassword',
+  'metrics',
+  'oras',
+  'wasmTools',
+] as const satisfies readonly SettingKey[];
+const NATS = [
+  'natsUrl',
+  'natsHost',
+  'natsPort',
+  'washHost',
+  'washPort',
+  'connectTimeout',
+  'natsCreds',
+  'natsCredsContent',
+  'natsNkeySeed',
+  'natsJwt',
+  'natsSeed',
+  'washJwt',
+  'washSeed',
+  'natsUser',
+  'natsPassword',
+  'natsToken',
+  'natsTlsCa',
+  'natsTlsCert',
+  'natsTlsKey',
+  'natsTlsFirst',
+] as const satisfies readonly SettingKey[];
+const LATTICE = ['out', 'lattice', ...NATS, 'wadmPrefix', 'json', 'jsonFile'] as const satisfies readonly SettingKey[];
+
+/**
+ * Every command, in the order `pelato --help` lists them.
+ *
+ * Adding a command: one entry here; its runner (a `Runner`, taking a CommandContext) goes in its stage's
+ * folder, e.g. src/<stage>/command.ts. Adding an option: one entry in SETTINGS (src/common/settings.ts),
+ * and its key in `settings` of each command that takes it; parsing, --help and did-you-mean follow.
+ */
+export const COMMANDS = {
+  init: {
+    summary:
+      'start a project in DIR: workflow.yaml, a task of each type with its tests, .env.template, .gitignore, a GitHub workflow',
+    settings: ['lang', 'taskTypes'],
+    run: runInit,
+  },
+  validate: {
+    summary: 'check workflow.yaml and the task files; print every problem',
+    settings: [...PROJECT, 'json'],
+    run: runValidate,
+  },
+  gen: {
+    summary: 'validate, then write DIR/gen/: one wasmCloud project and wadm.yaml per task',
+    settings: [...PROJECT, 'json', 'metrics', 'quiet'],
+    run: runGen,
+  },
+  build: {
+    summary: 'compile every task into a checked component and push it to the registry (generating first if needed)',
+    settings: [...PROJECT, 'noPush', ...BUILD, 'json', 'quiet'],
+    run: runBuild,
+  },
+  test: {
+    summary: 'run tasks/<name>.test.yaml cases against the built components',
+    settings: [...PROJECT, ...BUILD, 'json', 'jsonFile', 'quiet'],
+    run: runTest,
+  },
+  dev: {
+    summary: 'run every task locally, wired topic to topic, with a live log (Ctrl-C stops)',
+    settings: [...PROJECT, 'send', 'once', 'watch', 'httpPortOffset', ...BUILD, ...NATS, 'databaseUrl', 'quiet'],
+    run: runDev,
+  },
+  deploy: {
+    summary: 'put and deploy every app through wadm (generating first if needed); wait until each is deployed',
+    settings: [...LATTICE, 'registry', 'builtinProviders', 'timeout', 'replace', 'quiet'],
+    run: runDeploy,
+  },
+  remove: {
+    summary: 'undeploy every app of DIR/gen and delete its stored versions',
+    settings: [...LATTICE, 'timeout', 'keepVersions', 'quiet'],
+    run: runRemove,
+  },
+  status: { summary: 'show what wadm has for every app of DIR/gen', settings: [...LATTICE], run: runStatus },
+  brush: {
+    summary: 'the whole pipeline: gen, build, deploy, stopping at the first failing stage',
+    settings: [...PROJECT, 'noPush', ...BUILD, ...LATTICE, 'timeout', 'replace', 'quiet'],
+    run: runBrush,
+  },
+} satisfies CommandTable;
+
+export type CommandName = keyof typeof COMMANDS;
+
+export async function main(argv: string[], r: Reporter, env: Env): Promise<number> {
   let command = 'pelato';
+  let ctx: CommandContext | undefined;
   try {
-    let args = parseCli(argv, env);
-    if ('dir' in args) {
-      // .env in the project folder, then in the current directory; the real environment wins.
-      env = withDotEnv(env, [args.dir, process.cwd()]).env as NodeJS.ProcessEnv;
-      args = parseCli(argv, env);
-    }
-    if ('help' in args) {
-      r.out(USAGE);
+    const parsed = parseCommandLine(argv, COMMANDS);
+    if ('help' in parsed) {
+      r.out(parsed.help);
       return 0;
     }
-    if ('version' in args) {
+    if ('version' in parsed) {
       r.out(VERSION);
       return 0;
     }
-    gh = actionsOutput(env);
-    command = args.command;
-    if (args.command === 'deploy' || args.command === 'remove' || args.command === 'status') return await runDeployStage(args, r, env, gh);
-    if (args.command === 'build') return (await runBuild(args, r, env, !args.noPush, gh)).ok ? 0 : 1;
-    const regenerate = () => run({ ...(args as CliArgs), command: 'gen', json: true }, { out: () => {}, err: r.err });
-    if (args.command === 'test') return await runTest(args, r, env, regenerate, gh);
-    if (args.command === 'dev') return await runDev(args, r, env, regenerate);
-    if (args.command === 'brush') return await runBrush(args, r, env, gh);
-    return await run(args, r, gh);
+    command = parsed.command;
+    const spec = COMMANDS[parsed.command as CommandName];
+    // .env in the project folder, then in the current directory; the real environment wins.
+    env = withDotEnv(env, [parsed.dir, process.cwd()]).env;
+    const options = resolveOptions(spec.settings, parsed.flags, env);
+    ctx = {
+      dir: parsed.dir,
+      genDir: options.out ?? path.join(parsed.dir, 'gen'),
+      options,
+      flags: parsed.flags,
+      env,
+      r,
+      gh: actionsOutput(env),
+    };
+    return await spec.run(ctx);
   } catch (err) {
-    gh?.summary(failureSummary(command, err, env));
-    return reportFailure(err, r);
+    ctx?.gh?.summary(failureSummary(command, err, env));
+    return reportFailure(err, r, env);
   }
-}
-
-async function run(args: CliArgs, r: Reporter, gh?: ActionsOutput): Promise<number> {
-  const started = performance.now();
-  const wf = loadWorkflow(args.dir, { registry: args.registry, lattice: args.lattice, builtinProviders: args.builtinProviders });
-  const loadMs = performance.now() - started;
-  if (args.command === 'validate') {
-    if (args.json) r.out(JSON.stringify({ ok: true, project_name: wf.project_name, tasks: wf.tasks.length }));
-    else r.out(`${wf.file}: ok — ${wf.tasks.length} task${wf.tasks.length === 1 ? '' : 's'} in "${wf.project_name}"`);
-    return 0;
-  }
-  const g = await generateToDisk(wf, args.out);
-  const ms = performance.now() - started;
-  if (args.json) {
-    r.out(JSON.stringify({ out: g.out, plan: g.plan, ms: Math.round(ms), timings: { load_ms: Math.round(loadMs), ...g.timings } }));
-    return 0;
-  }
-  r.out(`Generated ${g.plan.tasks.length} task${g.plan.tasks.length === 1 ? '' : 's'} of "${wf.project_name}" into ${g.out} in ${ms.toFixed(0)} ms`);
-  const rows = g.plan.tasks.map((t) => [t.component_name, t.type, t.targets.join(','), t.image]);
-  for (const line of table(['component', 'type', 'targets', 'image'], rows)) r.out(line);
-  gh?.summary(genSummary(g.plan, g.out, ms));
-  return 0;
 }
 
 /** The seed's name for the whole pipeline: gen → build → deploy, stopping at the first failing stage. */
-async function runBrush(args: CliArgs, r: Reporter, env: NodeJS.ProcessEnv, gh?: ActionsOutput): Promise<number> {
-  const stages: Array<[string, () => Promise<number>]> = [
-    ['gen', () => run({ ...args, command: 'gen' }, r, gh)],
-    ['build', async () => ((await runBuild(args, r, env, !args.noPush, gh)).ok ? 0 : 1)],
-    ['deploy', () => runDeployStage({ ...args, command: 'deploy' }, r, env, gh)],
+async function runBrush(ctx: CommandContext): Promise<number> {
+  const stages: Array<[string, Runner]> = [
+    ['gen', runGen],
+    ['build', runBuild],
+    ['deploy', runDeploy],
   ];
   for (const [name, stage] of stages) {
-    if (!args.json) r.out(`== ${name}`);
+    if (!ctx.options.json && !ctx.options.quiet) ctx.r.out(`== ${name}`);
     let code: number;
     try {
-      code = await stage();
+      code = await stage(ctx);
     } catch (err) {
-      gh?.summary(failureSummary(`brush (${name})`, err, env));
-      code = reportFailure(err, r);
+      ctx.gh?.summary(failureSummary(`brush (${name})`, err, ctx.env));
+      code = reportFailure(err, ctx.r, ctx.env);
     }
     if (code !== 0) {
-      r.err(`brush stopped: ${name} failed`);
+      ctx.r.err(`brush stopped: ${name} failed`);
       return code;
+    }
+    if (name === 'gen') {
+      // Deploy would stop for a missing HTTP token; say so now rather than after the build.
+      try {
+        httpTokens(readPlan(ctx.genDir), ctx.env);
+      } catch (err) {
+        code = reportFailure(err, ctx.r, ctx.env);
+        ctx.r.err('brush stopped before the build: deploy needs the token');
+        return code;
+      }
     }
   }
   return 0;
 }
-
-async function runDeployStage(args: CliArgs, r: Reporter, env: NodeJS.ProcessEnv, gh?: ActionsOutput): Promise<number> {
-  const genDir = args.out ?? path.join(args.dir, 'gen');
-  // In Actions each app's progress is one log group, printed when the app is done (or has failed).
-  const groups = gh && !args.json ? gh.groups((l) => r.out(l)) : undefined;
-  const onEvent = (e: DeployEvent) => {
-    if (!groups) return r.out(eventLine(e));
-    groups.line(e.app, eventLine(e));
-    if (e.kind === 'done' || e.kind === 'error') groups.end(e.app, eventLine(e));
-  };
-  const o: StageOptions = {
-    env,
-    natsUrl: args.natsUrl,
-    lattice: args.lattice,
-    ...(args.timeout !== undefined ? { timeoutMs: parseTimeout(args.timeout) } : {}),
-    ...(args.json ? {} : { onEvent }),
-  };
-  const result = (res: object) => {
-    if (args.json) r.out(JSON.stringify(res));
-    if (args.jsonFile) writeFileSync(args.jsonFile, JSON.stringify(res) + '\n');
-  };
-  try {
-    if (args.command === 'status') {
-      const s = await statusPlan(genDir, o);
-      result(s);
-      if (!args.json) for (const line of statusTable(s)) r.out(line);
-      return 0;
-    }
-    if (args.command === 'remove') {
-      const res = await removePlan(genDir, { ...o, keepVersions: args.keepVersions });
-      result(res);
-      groups?.flush();
-      const sum = removeSummary(res);
-      if (!args.json) for (const line of sum.out) r.out(line);
-      for (const line of sum.err) r.err(line);
-      gh?.summary(removeMarkdown(res));
-      return res.ok ? 0 : 1;
-    }
-    const res = await deployPlan(genDir, { ...o, replace: args.replace });
-    result(res);
-    groups?.flush();
-    const sum = deploySummary(res);
-    if (!args.json) for (const line of sum.out) r.out(line);
-    for (const line of sum.err) r.err(line);
-    gh?.summary(deployMarkdown(res));
-    return res.ok ? 0 : 1;
-  } finally {
-    // a stage that stopped (NATS gone, no wadm) still shows what each app had done
-    groups?.flush();
-  }
-}
-

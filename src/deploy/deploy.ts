@@ -5,25 +5,28 @@
  */
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { PelatoError } from '../common/diagnostics.js';
+import { PelatoError, type ErrorKind } from '../common/diagnostics.js';
 import type { Plan } from '../model/plan.js';
-import { openNats, type ConnectOptions, type NatsHandle } from './connect.js';
+import { openNats, type ConnectOptions, type NatsHandle } from '../nats/connect.js';
+import { ConfigClient } from './configClient.js';
+import { httpTokens, tokenSecrets, type HttpToken } from './httpTokens.js';
 import { loadApp, readPlan, sameManifest, type AppToDeploy } from './planFiles.js';
-import { DEFAULT_TIMEOUT_S, describeSettings, ENV, OPTION, resolveNatsSettings, scrub } from './settings.js';
+import { flagName, setting, type Env } from '../common/settings.js';
+import { describeSettings, resolveNatsSettings } from '../nats/settings.js';
+import { scrub } from '../common/secrets.js';
+import { tempRoot } from '../common/process.js';
 import { WadmClient } from './wadmClient.js';
-import type { AppStatus, ScalerStatus, StatusType } from './wadmReplies.js';
+import type { AppStatus, ScalerStatus, StatusType, WadmVerdict } from './wadmReplies.js';
 import { watchApp } from './watch.js';
 
-type Env = Record<string, string | undefined>;
-
 export interface StageOptions {
-  /** Environment to read settings from (default process.env). */
-  env?: Env;
+  /** Environment (with .env merged) the settings are read from: see src/common/settings.ts. */
+  env: Env;
   /** NATS server URL(s), comma-separated; overrides NATS_URL. */
   natsUrl?: string;
   /** Lattice; default WASMCLOUD_LATTICE, then plan.json's. */
   lattice?: string;
-  /** How long to wait for each app, in ms (default PELATO_DEPLOY_TIMEOUT seconds, or 120 s). */
+  /** How long to wait for each app, in ms (default PELATO_DEPLOY_TIMEOUT, or 120 s). */
   timeoutMs?: number;
   /** Progress lines as they happen. */
   onEvent?: (e: DeployEvent) => void;
@@ -32,13 +35,12 @@ export interface StageOptions {
   pollMs?: number;
   /** After an upgrade, how long a polled status may still describe the old version, ms (default 1000). */
   upgradeSettleMs?: number;
-  /** How long "no eligible hosts" may last before it counts as a failure, ms (default 15 s). */
+  /** How long "no eligible hosts" may last before it counts as a failure, ms (default: until the deadline). */
   hostsGraceMs?: number;
   requestTimeoutMs?: number;
 }
 
 /** Hosts starting next to a deploy (a fresh lattice, an autoscaled edge site) join within seconds. */
-const HOSTS_GRACE_MS = 15_000;
 
 export interface DeployOptions extends StageOptions {
   /** Same version, different manifest: delete that version and put again (like `wash app deploy --replace`). */
@@ -52,7 +54,7 @@ export interface RemoveOptions extends StageOptions {
 
 export interface DeployEvent {
   app: string;
-  kind: 'manifest' | 'put' | 'deploy' | 'status' | 'done' | 'error';
+  kind: 'manifest' | 'put' | 'deploy' | 'status' | 'wait' | 'done' | 'error';
   text: string;
 }
 
@@ -73,6 +75,8 @@ export interface AppDeployResult {
   /** ms from start to wadm's `acknowledged` and to `deployed`. */
   ackMs?: number;
   deployedMs?: number;
+  /** http.auth: what deploy did with the bearer token's named config (the token itself is never reported). */
+  token?: 'stored' | 'rotated' | 'unchanged';
 }
 
 export interface DeployResult {
@@ -83,20 +87,7 @@ export interface DeployResult {
 }
 
 function timeoutMs(o: StageOptions, env: Env): number {
-  if (o.timeoutMs !== undefined) return o.timeoutMs;
-  const v = env[ENV.DEPLOY_TIMEOUT];
-  if (v && v.trim()) return parseTimeout(v, ENV.DEPLOY_TIMEOUT);
-  return DEFAULT_TIMEOUT_S * 1000;
-}
-
-/** `90`, `90s`, `2m`, `500ms` → ms. */
-export function parseTimeout(v: string, from: string = `--${OPTION.TIMEOUT}`): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/.exec(v);
-  if (!m) throw new PelatoError(`${from} must be a duration like 90, 90s, 2m or 500ms, got "${v}"`);
-  const n = Number(m[1]);
-  const ms = m[2] === 'ms' ? n : m[2] === 'm' ? n * 60000 : n * 1000;
-  if (ms <= 0) throw new PelatoError(`${from} must be more than zero`);
-  return ms;
+  return o.timeoutMs ?? setting(env, 'timeout');
 }
 
 function genDirOf(dirOrGen: string): string {
@@ -108,38 +99,54 @@ interface Session {
   genDir: string;
   handle: NatsHandle;
   client: WadmClient;
+  /** Named config through the hosts' control interface (the HTTP tokens). */
+  config: ConfigClient;
   env: Env;
   clean: (s: string) => string;
 }
 
-async function withSession<T>(genDir: string, o: StageOptions, fn: (s: Session) => Promise<T>): Promise<T> {
-  const env = o.env ?? process.env;
+/** `secrets`: values to scrub from every message besides the connection's credentials (the HTTP tokens). */
+async function withSession<T>(
+  genDir: string,
+  o: StageOptions,
+  fn: (s: Session) => Promise<T>,
+  secrets: string[] = [],
+): Promise<T> {
+  const env = o.env;
   const gen = genDirOf(genDir);
   const plan = readPlan(gen);
-  const lattice = o.lattice || env[ENV.WASMCLOUD_LATTICE]?.trim() || plan.lattice || 'default';
+  const lattice = o.lattice || setting(env, 'lattice') || plan.lattice || 'default';
   const settings = resolveNatsSettings(env, { natsUrl: o.natsUrl });
-  const clean = (s: string) => scrub(s, settings.secrets);
+  const clean = (s: string) => scrub(s, [...settings.secrets, ...secrets]);
   let handle: NatsHandle;
   try {
-    const hs = env[ENV.NATS_CONNECT_TIMEOUT]?.trim();
-    const handshakeMs = hs ? parseTimeout(hs, ENV.NATS_CONNECT_TIMEOUT) : undefined;
-    handle = await openNats(settings, { tmpDir: env.TMPDIR || undefined, ...(handshakeMs ? { handshakeMs } : {}), ...o.connect });
+    handle = await openNats(settings, {
+      tmpDir: tempRoot(env),
+      handshakeMs: setting(env, 'connectTimeout'),
+      ...o.connect,
+    });
   } catch (e) {
-    if (e instanceof PelatoError) throw new PelatoError(clean(e.message), e.hint && clean(e.hint));
+    if (e instanceof PelatoError) throw e.withText(clean);
     throw e;
   }
   try {
-    const client = new WadmClient(handle.nc, { lattice, prefix: env[ENV.WADM_API_PREFIX]?.trim() || undefined, requestTimeoutMs: o.requestTimeoutMs });
-    return await fn({ plan, genDir: gen, handle, client, env, clean });
+    const client = new WadmClient(handle.nc, {
+      lattice,
+      prefix: setting(env, 'wadmPrefix'),
+      requestTimeoutMs: o.requestTimeoutMs,
+    });
+    const config = new ConfigClient(handle.nc, client.lattice, setting(env, 'ctlPrefix'), o.requestTimeoutMs);
+    return await fn({ plan, genDir: gen, handle, client, config, env, clean });
   } catch (e) {
-    if (e instanceof PelatoError) throw new PelatoError(clean(e.message), e.hint && clean(e.hint));
+    if (e instanceof PelatoError) throw e.withText(clean);
     throw e;
   } finally {
     await handle.close();
   }
 }
 
-const emit = (o: StageOptions, s: Session, app: string, kind: DeployEvent['kind'], text: string) => o.onEvent?.({ app, kind, text: s.clean(text) });
+const emit = (o: StageOptions, s: Session, app: string, kind: DeployEvent['kind'], text: string) =>
+  o.onEvent?.({ app, kind, text: s.clean(text) });
 
 export function describeStatus(st: AppStatus | undefined): string {
   if (!st) return 'no status yet';
@@ -152,22 +159,90 @@ export function describeStatus(st: AppStatus | undefined): string {
 }
 
 /** Deploys every app of DIR/gen (or the gen folder given) and waits for each to be deployed. */
-export async function deployPlan(genDir: string, o: DeployOptions = {}): Promise<DeployResult> {
-  return withSession(genDir, o, async (s) => {
-    const apps = s.plan.tasks.map((t) => loadApp(s.genDir, t));
-    const started = performance.now();
-    const deadlineMs = timeoutMs(o, s.env);
-    const results = await Promise.all(apps.map((a) => deployOne(s, a, o, started, deadlineMs)));
-    return { ok: results.every((r) => r.outcome === 'deployed'), lattice: s.client.lattice, server: describeSettings(s.handle.settings), apps: results };
-  });
+export async function deployPlan(genDir: string, o: DeployOptions): Promise<DeployResult> {
+  // Every HTTP token is checked before anything is sent, so a missing one changes nothing on the lattice.
+  const tokens = httpTokens(readPlan(genDirOf(genDir)), o.env);
+  return withSession(
+    genDir,
+    o,
+    async (s) => {
+      const apps = s.plan.tasks.map((t) => loadApp(s.genDir, t));
+      const started = performance.now();
+      const deadlineMs = timeoutMs(o, s.env);
+      const results = await Promise.all(
+        apps.map((a) =>
+          deployOne(
+            s,
+            a,
+            o,
+            started,
+            deadlineMs,
+            tokens.find((t) => t.app === a.app),
+          ),
+        ),
+      );
+      return {
+        ok: results.every((r) => r.outcome === 'deployed'),
+        lattice: s.client.lattice,
+        server: describeSettings(s.handle.settings),
+        apps: results,
+      };
+    },
+    tokenSecrets(tokens),
+  );
 }
 
-async function deployOne(s: Session, a: AppToDeploy, o: DeployOptions, started: number, deadlineMs: number): Promise<AppDeployResult> {
-  const base = { app: a.app, version: a.version, manifest: path.relative(s.genDir, a.manifestFile), pinned: a.pinned };
-  emit(o, s, a.app, 'manifest', `${a.version} from ${base.manifest}${a.pinned ? ' (pinned to digests)' : ' (not pinned: run pelato build to deploy by digest)'}`);
+/**
+ * Puts an app's bearer token on the lattice as its named config before wadm deploys the app (a component
+ * whose config is missing does not start). The hosts watch the config, so a changed token applies to
+ * running components at once: rotating is a redeploy, with no rebuild and no new version.
+ */
+async function putToken(s: Session, token: HttpToken): Promise<'stored' | 'rotated' | 'unchanged'> {
+  const current = await s.config.get(token.config);
+  if (current && sameValues(current, token.values)) return 'unchanged';
+  await s.config.put(token.config, token.values);
+  return current ? 'rotated' : 'stored';
+}
+
+function sameValues(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(b);
+  return Object.keys(a).length === keys.length && keys.every((k) => a[k] === b[k]);
+}
+
+async function deployOne(
+  s: Session,
+  a: AppToDeploy,
+  o: DeployOptions,
+  started: number,
+  deadlineMs: number,
+  token?: HttpToken,
+): Promise<AppDeployResult> {
+  const base: Pick<AppDeployResult, 'app' | 'version' | 'manifest' | 'pinned' | 'token'> = {
+    app: a.app,
+    version: a.version,
+    manifest: path.relative(s.genDir, a.manifestFile),
+    pinned: a.pinned,
+  };
+  emit(
+    o,
+    s,
+    a.app,
+    'manifest',
+    `${a.version} from ${base.manifest}${a.pinned ? ' (pinned to digests)' : ' (not pinned: run pelato build to deploy by digest)'}`,
+  );
   const watcher = watchApp(s.client, a.app, (st) => emit(o, s, a.app, 'status', describeStatus(st)), o.pollMs);
   try {
     const { client } = s;
+    if (token) {
+      base.token = await putToken(s, token);
+      emit(
+        o,
+        s,
+        a.app,
+        'put',
+        `bearer token from ${token.env} ${{ stored: 'stored as', rotated: 'rotated in', unchanged: 'unchanged in' }[base.token]} named config ${token.config}`,
+      );
+    }
     const versions = await client.versions(a.app);
     const previouslyDeployed = versions.find((v) => v.deployed)?.version;
     const existing = versions.find((v) => v.version === a.version);
@@ -181,13 +256,18 @@ async function deployOne(s: Session, a: AppToDeploy, o: DeployOptions, started: 
         action = existing.deployed ? 'unchanged' : 'redeployed';
       } else if (o.replace) {
         const del = await client.delete(a.app, a.version);
-        if (del.result === 'error') throw new PelatoError(`wadm refused to delete ${a.app} ${a.version} for --replace: ${del.message}`);
+        if (del.result === 'error')
+          throw new PelatoError(
+            `wadm refused to delete ${a.app} ${a.version} for --replace: ${del.message}`,
+            undefined,
+            'wadm-rejected',
+          );
         emit(o, s, a.app, 'put', `deleted stored version ${a.version} (--replace)`);
         action = 'replaced';
       } else {
         throw new PelatoError(
           `${a.app} version ${a.version} already exists on lattice ${client.lattice} with a different manifest`,
-          `bump the version in workflow.yaml, or pass --${OPTION.REPLACE} to overwrite that version`,
+          `bump the version in workflow.yaml, or pass ${flagName('replace')} to overwrite that version`,
         );
       }
     } else {
@@ -195,40 +275,83 @@ async function deployOne(s: Session, a: AppToDeploy, o: DeployOptions, started: 
     }
     if (put) {
       const r = await client.put(a.manifest);
-      if (r.result === 'error') throw rejection(a, 'put', r.message);
+      if (r.result === 'error') throw rejection(a, 'put', r);
       if (r.currentVersion && r.currentVersion !== a.version) {
-        throw new PelatoError(`wadm stored ${a.app} as version ${r.currentVersion}, expected ${a.version}`, 'check metadata.annotations.version in the manifest');
+        throw new PelatoError(
+          `wadm stored ${a.app} as version ${r.currentVersion}, expected ${a.version}`,
+          'check metadata.annotations.version in the manifest',
+        );
       }
-      emit(o, s, a.app, 'put', `stored ${a.version} (${r.result}, ${r.totalVersions} version${r.totalVersions === 1 ? '' : 's'})`);
+      emit(
+        o,
+        s,
+        a.app,
+        'put',
+        `stored ${a.version} (${r.result}, ${r.totalVersions} version${r.totalVersions === 1 ? '' : 's'})`,
+      );
     }
     let ackAt = performance.now();
     let trustFrom = Date.now();
     if (action !== 'unchanged') {
       const d = await client.deploy(a.app, a.version);
-      if (d.result !== 'acknowledged') throw rejection(a, 'deploy', d.message || d.result);
+      if (d.result !== 'acknowledged')
+        throw rejection(a, 'deploy', d.message ? d : { message: d.result, reason: 'other' });
       ackAt = performance.now();
       // Right after an upgrade, a polled status may still be the previous version's.
-      trustFrom = Date.now() + (previouslyDeployed && previouslyDeployed !== a.version || action === 'replaced' ? o.upgradeSettleMs ?? 1000 : 0);
-      emit(o, s, a.app, 'deploy', `${action === 'upgraded' ? `upgrade ${previouslyDeployed} → ${a.version}` : `deploy ${a.version}`} acknowledged`);
+      trustFrom =
+        Date.now() +
+        ((previouslyDeployed && previouslyDeployed !== a.version) || action === 'replaced'
+          ? (o.upgradeSettleMs ?? 1000)
+          : 0);
+      emit(
+        o,
+        s,
+        a.app,
+        'deploy',
+        `${action === 'upgraded' ? `upgrade ${previouslyDeployed} → ${a.version}` : `deploy ${a.version}`} acknowledged`,
+      );
     } else {
       emit(o, s, a.app, 'deploy', `${a.version} is already deployed with this manifest; nothing to change`);
     }
     const deadline = Date.now() + deadlineMs;
-    // Hosts that have just joined may not be known to wadm yet: "no eligible hosts" is final only after
-    // this grace (or the deadline, if sooner).
-    const w = await watcher.waitFor('deployed', deadline, trustFrom, trustFrom + (o.hostsGraceMs ?? HOSTS_GRACE_MS));
+    // Hosts that have just joined may not be known to wadm yet (hosts announce themselves by heartbeat,
+    // every 30 s by default): "no eligible hosts" is waited out as long as the deadline allows, saying
+    // which label it waits for.
+    const w = await watcher.waitFor(
+      'deployed',
+      deadline,
+      trustFrom,
+      o.hostsGraceMs === undefined ? Infinity : trustFrom + o.hostsGraceMs,
+      (st) => {
+        emit(o, s, a.app, 'wait', waitingForHosts(st, a.manifest));
+      },
+    );
     const status = w.last?.status;
     const ms = performance.now() - started;
     if (w.outcome === 'reached') {
       emit(o, s, a.app, 'done', `${a.version} deployed`);
-      return { ...base, action, outcome: 'deployed', ...(status ? { status } : {}), ackMs: ackAt - started, deployedMs: ms };
+      return {
+        ...base,
+        action,
+        outcome: 'deployed',
+        ...(status ? { status } : {}),
+        ackMs: ackAt - started,
+        deployedMs: ms,
+      };
     }
     const message =
       w.outcome === 'timeout'
         ? `not deployed after ${(deadlineMs / 1000).toFixed(deadlineMs < 1000 ? 1 : 0)} s; last status: ${describeStatus(status)}`
         : describeStatus(status);
     emit(o, s, a.app, 'error', message);
-    return { ...base, action, outcome: w.outcome === 'timeout' ? 'timeout' : w.outcome, ...(status ? { status } : {}), message: s.clean(message), ackMs: ackAt - started };
+    return {
+      ...base,
+      action,
+      outcome: w.outcome === 'timeout' ? 'timeout' : w.outcome,
+      ...(status ? { status } : {}),
+      message: s.clean(message),
+      ackMs: ackAt - started,
+    };
   } catch (e) {
     if (!(e instanceof PelatoError)) throw e;
     const message = s.clean(`${e.message}${e.hint ? ` (${e.hint})` : ''}`);
@@ -240,17 +363,95 @@ async function deployOne(s: Session, a: AppToDeploy, o: DeployOptions, started: 
   }
 }
 
-/** Problems that are about the connection, not this app: stop everything and report once. */
-function isFatal(e: PelatoError): boolean {
-  return /no wadm is listening|connection closed|NATS denied/.test(e.message);
+/**
+ * What a deploy waits for when wadm knows no host for a spread yet, in the manifest's terms: the labels
+ * the spread requires ("no host labelled host-type=edge is known to wadm yet").
+ */
+export function waitingForHosts(st: AppStatus, manifest: unknown): string {
+  const spreads = new Map<string, Record<string, string>>();
+  const components =
+    (
+      manifest as {
+        spec?: {
+          components?: Array<{
+            traits?: Array<{
+              properties?: { spread?: Array<{ name?: string; requirements?: Record<string, string> }> };
+            }>;
+          }>;
+        };
+      }
+    )?.spec?.components ?? [];
+  for (const c of components)
+    for (const t of c.traits ?? [])
+      for (const sp of t.properties?.spread ?? []) if (sp.name) spreads.set(sp.name, sp.requirements ?? {});
+  const named = [
+    ...new Set(
+      st.scalers
+        .filter((x) => x.reason === 'no-hosts')
+        .map((x) => x.spread)
+        .filter((x): x is string => !!x),
+    ),
+  ];
+  const labels = [
+    ...new Set(
+      (named.length ? named : [...spreads.keys()])
+        .map((n) => spreads.get(n))
+        .filter((r): r is Record<string, string> => !!r)
+        .map(describeLabels),
+    ),
+  ];
+  const which = labels.length ? `no host labelled ${labels.join(' or ')}` : 'no host that matches its spread';
+  return `waiting: ${which} is known to wadm yet (a host is known from its first heartbeat; waiting until the deadline)`;
 }
 
-function rejection(a: AppToDeploy, op: string, message: string): PelatoError {
-  const m = /already deployed in a different application '([^']+)'/.exec(message);
-  if (m) return new PelatoError(`wadm rejected ${op} of ${a.app} ${a.version}: ${message}`, `another app (${m[1]}) uses the same component id: rename component_name, or remove ${m[1]} first`);
-  if (/already exists/i.test(message)) return new PelatoError(`wadm rejected ${op} of ${a.app} ${a.version}: ${message}`, `bump the version in workflow.yaml, or pass --${OPTION.REPLACE}`);
-  if (/parse|invalid|unknown field|missing field/i.test(message)) return new PelatoError(`wadm rejected ${op} of ${a.app} ${a.version}: ${message}`, `the manifest ${a.manifestFile} is not one wadm accepts; run pelato gen again and report it if it persists`);
-  return new PelatoError(`wadm rejected ${op} of ${a.app} ${a.version}: ${message}`);
+const describeLabels = (r: Record<string, string>) =>
+  Object.entries(r)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',') || '(any)';
+
+/**
+ * Problems with the connection or the lattice, not with one app: they stop everything and are reported
+ * once. Anything else (wadm refusing one manifest, a timeout on one request) is that app's result.
+ */
+const FATAL: ReadonlySet<ErrorKind> = new Set([
+  'wadm-absent',
+  'nats-closed',
+  'nats-denied',
+  'nats-unreachable',
+  'nats-auth',
+  'nats-tls',
+  'nats-handshake',
+]);
+
+function isFatal(e: PelatoError): boolean {
+  return FATAL.has(e.kind);
+}
+
+/** wadm refused a put or deploy: its message as it wrote it, and what to do, by the reason it gave. */
+function rejection(a: AppToDeploy, op: string, reply: { message: string } & WadmVerdict): PelatoError {
+  const message = `wadm rejected ${op} of ${a.app} ${a.version}: ${reply.message}`;
+  switch (reply.reason) {
+    case 'component-conflict':
+      return new PelatoError(
+        message,
+        `another app (${reply.otherApp}) uses the same component id: rename component_name, or remove ${reply.otherApp} first`,
+        'wadm-rejected',
+      );
+    case 'version-exists':
+      return new PelatoError(
+        message,
+        `bump the version in workflow.yaml, or pass ${flagName('replace')}`,
+        'wadm-rejected',
+      );
+    case 'invalid-manifest':
+      return new PelatoError(
+        message,
+        `the manifest ${a.manifestFile} is not one wadm accepts; run pelato gen again and report it if it persists`,
+        'wadm-rejected',
+      );
+    default:
+      return new PelatoError(message, undefined, 'wadm-rejected');
+  }
 }
 
 export type RemoveOutcome = 'removed' | 'undeployed' | 'absent' | 'timeout' | 'error';
@@ -271,11 +472,16 @@ export interface RemoveResult {
 }
 
 /** Undeploys every app of the plan and, unless `keepVersions`, deletes all its stored versions. */
-export async function removePlan(genDir: string, o: RemoveOptions = {}): Promise<RemoveResult> {
+export async function removePlan(genDir: string, o: RemoveOptions): Promise<RemoveResult> {
   return withSession(genDir, o, async (s) => {
     const deadlineMs = timeoutMs(o, s.env);
     const apps = await Promise.all(s.plan.tasks.map((t) => removeOne(s, t.app, o, deadlineMs)));
-    return { ok: apps.every((a) => a.outcome !== 'error' && a.outcome !== 'timeout'), lattice: s.client.lattice, server: describeSettings(s.handle.settings), apps };
+    return {
+      ok: apps.every((a) => a.outcome !== 'error' && a.outcome !== 'timeout'),
+      lattice: s.client.lattice,
+      server: describeSettings(s.handle.settings),
+      apps,
+    };
   });
 }
 
@@ -283,14 +489,22 @@ async function removeOne(s: Session, app: string, o: RemoveOptions, deadlineMs: 
   const watcher = watchApp(s.client, app, (st) => emit(o, s, app, 'status', describeStatus(st)), o.pollMs);
   try {
     const versions = await s.client.versions(app);
+    const auth = s.plan.tasks.find((t) => t.app === app)?.http?.auth;
     if (!versions.length) {
+      // A deploy that failed after storing the token leaves its config behind.
+      if (auth && !o.keepVersions && (await s.config.get(auth.config))) {
+        await s.config.delete(auth.config);
+        emit(o, s, app, 'done', `not on the lattice; deleted the token's config ${auth.config}`);
+        return { app, outcome: 'absent', versions: [] };
+      }
       emit(o, s, app, 'done', 'not on the lattice; nothing to remove');
       return { app, outcome: 'absent', versions: [] };
     }
     const wasDeployed = versions.some((v) => v.deployed);
     if (wasDeployed) {
       const u = await s.client.undeploy(app);
-      if (u.result === 'error') throw new PelatoError(`wadm refused to undeploy ${app}: ${u.message}`);
+      if (u.result === 'error')
+        throw new PelatoError(`wadm refused to undeploy ${app}: ${u.message}`, undefined, 'wadm-rejected');
       emit(o, s, app, 'deploy', 'undeploy acknowledged');
       const w = await watcher.waitFor('undeployed', Date.now() + deadlineMs, Date.now());
       if (w.outcome !== 'reached') {
@@ -304,8 +518,17 @@ async function removeOne(s: Session, app: string, o: RemoveOptions, deadlineMs: 
       return { app, outcome: 'undeployed', versions: versions.map((v) => v.version) };
     }
     const d = await s.client.delete(app);
-    if (d.result === 'error') throw new PelatoError(`wadm refused to delete ${app}: ${d.message}`);
-    emit(o, s, app, 'done', `undeployed and deleted ${versions.length} version${versions.length === 1 ? '' : 's'}`);
+    if (d.result === 'error')
+      throw new PelatoError(`wadm refused to delete ${app}: ${d.message}`, undefined, 'wadm-rejected');
+    // wadm leaves configs it did not create; the token's is deploy's to remove.
+    if (auth) await s.config.delete(auth.config);
+    emit(
+      o,
+      s,
+      app,
+      'done',
+      `undeployed and deleted ${versions.length} version${versions.length === 1 ? '' : 's'}${auth ? ` and the token's config ${auth.config}` : ''}`,
+    );
     return { app, outcome: 'removed', versions: [] };
   } catch (e) {
     if (!(e instanceof PelatoError) || isFatal(e)) throw e;
@@ -337,7 +560,7 @@ export interface StatusResult {
 }
 
 /** What wadm says about every app of the plan: versions and state. */
-export async function statusPlan(genDir: string, o: StageOptions = {}): Promise<StatusResult> {
+export async function statusPlan(genDir: string, o: StageOptions): Promise<StatusResult> {
   return withSession(genDir, o, async (s) => {
     const models = new Map((await s.client.list()).map((m) => [m.name, m]));
     const apps = await Promise.all(

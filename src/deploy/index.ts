@@ -1,5 +1,5 @@
 /** The deploy stage's public surface, for the CLI and for `brush` (generate → build → deploy). */
-export { deployPlan, removePlan, statusPlan, parseTimeout, describeStatus } from './deploy.js';
+export { deployPlan, removePlan, statusPlan, describeStatus } from './deploy.js';
 export type {
   AppDeployResult,
   AppRemoveResult,
@@ -15,6 +15,7 @@ export type {
   StatusResult,
 } from './deploy.js';
 export { WadmClient } from './wadmClient.js';
-export { openNats } from './connect.js';
-export { resolveNatsSettings, describeSettings, ENV, OPTION } from './settings.js';
+export { openNats } from '../nats/connect.js';
+export { resolveNatsSettings, describeSettings } from '../nats/settings.js';
+export { SETTINGS } from '../common/settings.js';
 export { PINNED_MANIFEST, MANIFEST_HASH_ANNOTATION } from './planFiles.js';

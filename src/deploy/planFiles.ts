@@ -28,13 +28,16 @@ export interface AppToDeploy {
   manifestHash: string;
 }
 
-
 /** Canonical JSON (sorted keys) so the hash does not depend on key order. */
 export function canonicalJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
+    return `{${Object.keys(o)
+      .sort()
+      .filter((k) => o[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(v);
 }
@@ -55,15 +58,24 @@ export function loadApp(genDir: string, task: PlannedTask): AppToDeploy {
   try {
     manifest = parseYaml(readFileSync(file, 'utf8')) as Record<string, unknown>;
   } catch (e) {
-    throw new PelatoError(`${file} is not valid YAML: ${(e as Error).message.split('\n')[0]}`, 'run `pelato gen` again');
+    throw new PelatoError(
+      `${file} is not valid YAML: ${(e as Error).message.split('\n')[0]}`,
+      'run `pelato gen` again',
+    );
   }
   const meta = manifest?.metadata as { name?: string; annotations?: Record<string, string> } | undefined;
   if (!meta || meta.name !== task.app) {
-    throw new PelatoError(`${file}: metadata.name is "${meta?.name}", plan.json says "${task.app}"`, 'run `pelato gen` (and build) again');
+    throw new PelatoError(
+      `${file}: metadata.name is "${meta?.name}", plan.json says "${task.app}"`,
+      'run `pelato gen` (and build) again',
+    );
   }
   const version = meta.annotations?.version;
   if (version !== task.version) {
-    throw new PelatoError(`${file}: version is "${version}", plan.json says "${task.version}"`, 'run `pelato gen` (and build) again');
+    throw new PelatoError(
+      `${file}: version is "${version}", plan.json says "${task.version}"`,
+      'run `pelato gen` (and build) again',
+    );
   }
   const hash = manifestHash(manifest);
   meta.annotations = { ...meta.annotations, [MANIFEST_HASH_ANNOTATION]: hash };
@@ -76,7 +88,9 @@ export function loadApp(genDir: string, task: PlannedTask): AppToDeploy {
  * (wadm may add defaults, such as a spread weight).
  */
 export function sameManifest(local: AppToDeploy, stored: Record<string, unknown>): boolean {
-  const ann = (stored.metadata as { annotations?: Record<string, unknown> } | undefined)?.annotations?.[MANIFEST_HASH_ANNOTATION];
+  const ann = (stored.metadata as { annotations?: Record<string, unknown> } | undefined)?.annotations?.[
+    MANIFEST_HASH_ANNOTATION
+  ];
   if (typeof ann === 'string') return ann === local.manifestHash;
   const mine = structuredClone(local.manifest) as { metadata: { annotations: Record<string, unknown> } };
   delete mine.metadata.annotations[MANIFEST_HASH_ANNOTATION];
@@ -84,10 +98,13 @@ export function sameManifest(local: AppToDeploy, stored: Record<string, unknown>
 }
 
 function contains(big: unknown, small: unknown): boolean {
-  if (Array.isArray(small)) return Array.isArray(big) && big.length === small.length && small.every((s, i) => contains(big[i], s));
+  if (Array.isArray(small))
+    return Array.isArray(big) && big.length === small.length && small.every((s, i) => contains(big[i], s));
   if (small && typeof small === 'object') {
     if (!big || typeof big !== 'object' || Array.isArray(big)) return false;
-    return Object.entries(small as Record<string, unknown>).every(([k, v]) => v === undefined || contains((big as Record<string, unknown>)[k], v));
+    return Object.entries(small as Record<string, unknown>).every(
+      ([k, v]) => v === undefined || contains((big as Record<string, unknown>)[k], v),
+    );
   }
   return big === small || String(big) === String(small);
 }

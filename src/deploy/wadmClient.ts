@@ -3,9 +3,10 @@
  * `wadm.api.{lattice}.model.{op}[.{name}]`, and the status feed `wadm.status.{lattice}.{name}`.
  * Transport failures become PelatoErrors; wadm's own answers (including `error`) are returned normalized.
  */
-import { headers as natsHeaders, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { headers as natsHeaders, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { PelatoError } from '../common/diagnostics.js';
-import { DEFAULT_WADM_PREFIX, ENV, OPTION } from './settings.js';
+import { classifyRequestError } from '../nats/errors.js';
+import { envName, flagName, SETTINGS } from '../common/settings.js';
 import {
   parseDelete,
   parseDeploy,
@@ -44,14 +45,22 @@ export class WadmClient {
     private readonly nc: NatsConnection,
     opts: WadmClientOptions,
   ) {
-    if (!APP_NAME.test(opts.lattice)) throw new PelatoError(`lattice "${opts.lattice}" is not a valid lattice name`, `use letters, digits, _ and - (--${OPTION.LATTICE} or ${ENV.WASMCLOUD_LATTICE})`);
+    if (!APP_NAME.test(opts.lattice))
+      throw new PelatoError(
+        `lattice "${opts.lattice}" is not a valid lattice name`,
+        `use letters, digits, _ and - (${flagName('lattice')} or ${envName('lattice')})`,
+      );
     this.lattice = opts.lattice;
-    this.prefix = opts.prefix ?? DEFAULT_WADM_PREFIX;
+    this.prefix = opts.prefix ?? SETTINGS.wadmPrefix.default;
     this.timeout = opts.requestTimeoutMs ?? 10000;
   }
 
   subject(op: string, name?: string): string {
-    if (name !== undefined && !APP_NAME.test(name)) throw new PelatoError(`"${name}" is not a valid wadm application name`, 'names may hold letters, digits, _ and - only');
+    if (name !== undefined && !APP_NAME.test(name))
+      throw new PelatoError(
+        `"${name}" is not a valid wadm application name`,
+        'names may hold letters, digits, _ and - only',
+      );
     return `${this.prefix}.${this.lattice}.model.${op}${name === undefined ? '' : `.${name}`}`;
   }
 
@@ -61,10 +70,15 @@ export class WadmClient {
 
   private async request(op: string, name: string | undefined, body?: unknown, contentType?: string): Promise<unknown> {
     const subject = this.subject(op, name);
-    const data = body === undefined ? new Uint8Array() : typeof body === 'string' ? enc.encode(body) : enc.encode(JSON.stringify(body));
+    const data =
+      body === undefined
+        ? new Uint8Array()
+        : typeof body === 'string'
+          ? enc.encode(body)
+          : enc.encode(JSON.stringify(body));
     const h = contentType ? natsHeaders() : undefined;
     if (h && contentType) h.set('Content-Type', contentType);
-    let reply;
+    let reply: Msg;
     try {
       reply = await this.nc.request(subject, data, { timeout: this.timeout, ...(h ? { headers: h } : {}) });
     } catch (e) {
@@ -74,31 +88,51 @@ export class WadmClient {
     try {
       return JSON.parse(text);
     } catch {
-      throw new PelatoError(`wadm sent an unreadable reply to ${op}${name ? ` ${name}` : ''}: ${text.slice(0, 200)}`, 'is something other than wadm answering on this lattice?');
+      throw new PelatoError(
+        `wadm sent an unreadable reply to ${op}${name ? ` ${name}` : ''}: ${text.slice(0, 200)}`,
+        'is something other than wadm answering on this lattice?',
+        'wadm-unreadable',
+      );
     }
   }
 
+  /** nats.js's failure, sorted by classifyRequestError, as one message with its kind. */
   private transportError(e: unknown, op: string, name?: string): PelatoError {
-    const err = e as Error & { cause?: Error; isNoResponders?: () => boolean };
-    const names = [err?.name, err?.cause?.name];
-    if (names.includes('NoRespondersError') || err?.isNoResponders?.()) {
-      return new PelatoError(`connected to NATS but no wadm is listening on lattice ${this.lattice}`, `start wadm for this lattice, or pick another with --${OPTION.LATTICE} / ${ENV.WASMCLOUD_LATTICE}`);
+    const what = `${op}${name ? ` ${name}` : ''}`;
+    switch (classifyRequestError(e)) {
+      case 'no-responders':
+        return new PelatoError(
+          `connected to NATS but no wadm is listening on lattice ${this.lattice}`,
+          `start wadm for this lattice, or pick another with ${flagName('lattice')} / ${envName('lattice')}`,
+          'wadm-absent',
+        );
+      case 'timeout':
+        return new PelatoError(
+          `wadm on lattice ${this.lattice} did not answer ${what} within ${this.timeout / 1000} s`,
+          'wadm may be overloaded or stuck; check its logs',
+          'wadm-timeout',
+        );
+      case 'permission':
+        return new PelatoError(
+          `NATS denied the request to wadm (${(e as Error).message})`,
+          `the user needs publish permission on ${this.prefix}.${this.lattice}.> and subscribe permission on _INBOX.>`,
+          'nats-denied',
+        );
+      case 'closed':
+        return new PelatoError(
+          `the NATS connection closed during ${what}`,
+          `check ${envName('natsUrl')} and the server's logs`,
+          'nats-closed',
+        );
+      case 'other':
+        return new PelatoError(`request ${what} to wadm failed: ${(e as Error)?.message ?? String(e)}`);
     }
-    if (names.includes('TimeoutError')) {
-      return new PelatoError(`wadm on lattice ${this.lattice} did not answer ${op}${name ? ` ${name}` : ''} within ${this.timeout / 1000} s`, 'wadm may be overloaded or stuck; check its logs');
-    }
-    if (names.includes('PermissionViolationError') || /permission/i.test(err?.message ?? '')) {
-      return new PelatoError(`NATS denied the request to wadm (${err.message})`, `the user needs publish permission on ${this.prefix}.${this.lattice}.> and subscribe permission on _INBOX.>`);
-    }
-    if (names.includes('ClosedConnectionError') || names.includes('DrainingConnectionError')) {
-      return new PelatoError(`the NATS connection closed during ${op}${name ? ` ${name}` : ''}`, `check ${ENV.NATS_URL} and the server's logs`);
-    }
-    return new PelatoError(`request ${op}${name ? ` ${name}` : ''} to wadm failed: ${err?.message ?? String(e)}`);
   }
 
   /** Stores a manifest (a JSON object, sent with Content-Type application/json, or YAML text). */
   async put(manifest: object | string): Promise<PutReply> {
-    if (typeof manifest === 'string') return parsePut(await this.request('put', undefined, manifest, 'application/yaml'));
+    if (typeof manifest === 'string')
+      return parsePut(await this.request('put', undefined, manifest, 'application/yaml'));
     return parsePut(await this.request('put', undefined, manifest, 'application/json'));
   }
 
@@ -112,15 +146,19 @@ export class WadmClient {
     if (reply.result === 'success') return reply.models;
     const old = parseList(await this.request('list', undefined));
     if (old.result === 'success') return old.models;
-    throw new PelatoError(`wadm could not list the apps on lattice ${this.lattice}: ${reply.message || old.message}`);
+    throw new PelatoError(
+      `wadm could not list the apps on lattice ${this.lattice}: ${reply.message || old.message}`,
+      undefined,
+      'wadm-rejected',
+    );
   }
 
   /** Stored versions of an app, oldest first; empty when wadm does not know the app. */
   async versions(name: string): Promise<VersionInfo[]> {
     const r = parseVersions(await this.request('versions', name));
     if (r.result === 'error') {
-      if (/not found|no.*(model|manifest|app)|does not exist/i.test(r.message)) return [];
-      throw new PelatoError(`wadm could not list the versions of ${name}: ${r.message}`);
+      if (r.reason === 'not-found') return [];
+      throw new PelatoError(`wadm could not list the versions of ${name}: ${r.message}`, undefined, 'wadm-rejected');
     }
     return r.versions;
   }

@@ -7,7 +7,7 @@
 export const STATUS_TYPES = ['waiting', 'undeployed', 'reconciling', 'deployed', 'failed', 'unhealthy'] as const;
 export type StatusType = (typeof STATUS_TYPES)[number];
 
-export interface ScalerStatus {
+export interface ScalerStatus extends WadmVerdict {
   id: string;
   kind: string;
   name: string;
@@ -15,7 +15,7 @@ export interface ScalerStatus {
   message: string;
 }
 
-export interface AppStatus {
+export interface AppStatus extends WadmVerdict {
   status: StatusType;
   message: string;
   scalers: ScalerStatus[];
@@ -23,7 +23,7 @@ export interface AppStatus {
   version?: string;
 }
 
-export interface PutReply {
+export interface PutReply extends WadmVerdict {
   result: 'created' | 'newversion' | 'error';
   name: string;
   currentVersion: string;
@@ -45,14 +45,14 @@ export interface VersionInfo {
   deployed: boolean;
 }
 
-export interface DeployReply {
+export interface DeployReply extends WadmVerdict {
   result: 'acknowledged' | 'notfound' | 'error';
   message: string;
   name: string;
   version?: string;
 }
 
-export interface DeleteReply {
+export interface DeleteReply extends WadmVerdict {
   result: 'deleted' | 'noop' | 'error';
   message: string;
   undeploy: boolean;
@@ -63,6 +63,46 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
 const lower = (v: unknown) => str(v).toLowerCase();
 
+/**
+ * What wadm's message says, for the callers to decide on. wadm sends its reasons as free text only, so this
+ * is the one place that reads that text; every parse function below attaches the result as `reason`.
+ * Wordings are wadm 0.21's (see shared/reference/wadm-api.md) and the older ones it replaced.
+ */
+export type WadmReason =
+  /** "Component identifier 'X' is already deployed in a different application 'Y'" (`otherApp` is Y). */
+  | 'component-conflict'
+  /** "Manifest version 1.0.0 already exists". */
+  | 'version-exists'
+  /** "Unable to parse manifest: …", unknown or missing fields, invalid values. */
+  | 'invalid-manifest'
+  /** The app or version is not known. */
+  | 'not-found'
+  /** A scaler (or the app) failed only because no host matches yet: "0 eligible hosts found", "No hosts match …". */
+  | 'no-hosts'
+  | 'other';
+
+/** The reason wadm gave, for a component conflict the app that already has the component, for no-hosts the spread. */
+export interface WadmVerdict {
+  reason: WadmReason;
+  otherApp?: string;
+  /** no-hosts: the spread (daemonscaler or spreadscaler entry) no host matches, when wadm names it. */
+  spread?: string;
+}
+
+export function classifyWadmMessage(message: string): WadmVerdict {
+  const conflict = /already deployed in a different application '([^']+)'/.exec(message);
+  if (conflict) return { reason: 'component-conflict', otherApp: conflict[1]! };
+  if (/already exists/i.test(message)) return { reason: 'version-exists' };
+  if (/0(?:\/\d+)? eligible hosts found|no hosts match/i.test(message)) {
+    // "Could not satisfy daemonscaler edge for …, 0 eligible hosts found." (spreadscaler: "spread edge", "0/1")
+    const spread = /Could not satisfy (?:daemonscaler|spread) (\S+) for /.exec(message)?.[1];
+    return spread ? { reason: 'no-hosts', spread } : { reason: 'no-hosts' };
+  }
+  if (/parse|invalid|unknown field|missing field/i.test(message)) return { reason: 'invalid-manifest' };
+  if (/not found|no.*(model|manifest|app)|does not exist/i.test(message)) return { reason: 'not-found' };
+  return { reason: 'other' };
+}
+
 export function statusType(v: unknown): StatusType {
   const s = lower(v);
   if (s === 'compensating') return 'reconciling';
@@ -71,9 +111,14 @@ export function statusType(v: unknown): StatusType {
 }
 
 /** `{type, message}` (new), or a bare type string (old list replies). */
-function info(v: unknown): { status: StatusType; message: string } {
-  if (isObj(v)) return { status: statusType(v.type ?? v.status_type), message: str(v.message) };
-  return { status: statusType(v), message: '' };
+function info(v: unknown): { status: StatusType; message: string } & WadmVerdict {
+  if (isObj(v))
+    return {
+      status: statusType(v.type ?? v.status_type),
+      message: str(v.message),
+      ...classifyWadmMessage(str(v.message)),
+    };
+  return { status: statusType(v), message: '', reason: 'other' };
 }
 
 /**
@@ -81,16 +126,17 @@ function info(v: unknown): { status: StatusType; message: string } {
  * `{info: …}`, or the older `{version, status, components: [{name, type, status, traits}]}`.
  */
 export function parseStatus(v: unknown): AppStatus {
-  if (!isObj(v)) return { status: 'undeployed', message: '', scalers: [] };
+  if (!isObj(v)) return { status: 'undeployed', message: '', reason: 'other', scalers: [] };
   // A whole status reply, `{result, status: {status: …}}`, or a feed message wrapping the status.
-  if (isObj(v.status) && (isObj((v.status as Obj).status) || isObj((v.status as Obj).info))) return parseStatus(v.status);
+  if (isObj(v.status) && (isObj((v.status as Obj).status) || isObj((v.status as Obj).info)))
+    return parseStatus(v.status);
   const head = info(v.status ?? v.info);
   const scalers: ScalerStatus[] = [];
   if (Array.isArray(v.scalers)) {
     for (const s of v.scalers) {
       if (!isObj(s)) continue;
       const i = info(s.status ?? s.info);
-      scalers.push({ id: str(s.id), kind: str(s.kind), name: str(s.name), status: i.status, message: i.message });
+      scalers.push({ id: str(s.id), kind: str(s.kind), name: str(s.name), ...i });
     }
   }
   if (Array.isArray(v.components)) {
@@ -99,12 +145,12 @@ export function parseStatus(v: unknown): AppStatus {
       const traits = Array.isArray(c.traits) ? c.traits.filter(isObj) : [];
       for (const t of traits.length ? traits : [c]) {
         const i = info(t.status ?? t.info);
-        scalers.push({ id: str(c.name), kind: str(t.type ?? c.type), name: str(c.name), status: i.status, message: i.message });
+        scalers.push({ id: str(c.name), kind: str(t.type ?? c.type), name: str(c.name), ...i });
       }
     }
   }
   const version = str(v.version) || undefined;
-  return { status: head.status, message: head.message, scalers, ...(version ? { version } : {}) };
+  return { ...head, scalers, ...(version ? { version } : {}) };
 }
 
 export function parsePut(v: unknown): PutReply {
@@ -116,6 +162,7 @@ export function parsePut(v: unknown): PutReply {
     currentVersion: str(o.current_version),
     totalVersions: Number(o.total_versions ?? 0) || 0,
     message: str(o.message) || (isObj(v) ? '' : 'unreadable reply from wadm'),
+    ...classifyWadmMessage(str(o.message)),
   };
 }
 
@@ -134,7 +181,10 @@ export function parseList(v: unknown): { result: 'success' | 'error'; message: s
   const raw: unknown[] = Array.isArray(v) ? v : Array.isArray(o.models) ? o.models : [];
   const models = raw.filter(isObj).map((m) => {
     const detailed = isObj(m.detailed_status) ? parseStatus(m.detailed_status) : undefined;
-    const st = detailed ?? { status: statusType(isObj(m.status) ? m.status.type : m.status), message: str(m.status_message) };
+    const st = detailed ?? {
+      status: statusType(isObj(m.status) ? m.status.type : m.status),
+      message: str(m.status_message),
+    };
     return {
       name: str(m.name),
       version: str(m.version),
@@ -148,13 +198,16 @@ export function parseList(v: unknown): { result: 'success' | 'error'; message: s
   return { result: ok ? 'success' : 'error', message: str(o.message), models };
 }
 
-export function parseVersions(v: unknown): { result: 'success' | 'notfound' | 'error'; message: string; versions: VersionInfo[] } {
+export function parseVersions(
+  v: unknown,
+): { result: 'success' | 'notfound' | 'error'; message: string; versions: VersionInfo[] } & WadmVerdict {
   const o = isObj(v) ? v : {};
   const raw: unknown[] = Array.isArray(v) ? v : Array.isArray(o.versions) ? o.versions : [];
   const r = lower(o.result);
   return {
     result: Array.isArray(v) ? 'success' : r === 'success' || r === 'notfound' ? r : 'error',
     message: str(o.message),
+    ...classifyWadmMessage(str(o.message)),
     versions: raw.filter(isObj).map((x) => ({ version: str(x.version), deployed: x.deployed === true })),
   };
 }
@@ -165,6 +218,7 @@ export function parseDeploy(v: unknown): DeployReply {
   return {
     result: r === 'acknowledged' || r === 'notfound' ? r : 'error',
     message: str(o.message),
+    ...classifyWadmMessage(str(o.message)),
     name: str(o.name),
     ...(o.version ? { version: str(o.version) } : {}),
   };
@@ -173,12 +227,23 @@ export function parseDeploy(v: unknown): DeployReply {
 export function parseDelete(v: unknown): DeleteReply {
   const o = isObj(v) ? v : {};
   const r = lower(o.result);
-  return { result: r === 'deleted' || r === 'noop' ? r : 'error', message: str(o.message), undeploy: o.undeploy === true };
+  return {
+    result: r === 'deleted' || r === 'noop' ? r : 'error',
+    message: str(o.message),
+    ...classifyWadmMessage(str(o.message)),
+    undeploy: o.undeploy === true,
+  };
 }
 
-export function parseStatusReply(v: unknown): { result: 'ok' | 'notfound' | 'error'; message: string; status: AppStatus } {
+export function parseStatusReply(v: unknown): {
+  result: 'ok' | 'notfound' | 'error';
+  message: string;
+  status: AppStatus;
+} {
   const o = isObj(v) ? v : {};
   const r = lower(o.result);
-  const status = isObj(o.status) ? parseStatus(o.status) : { status: 'undeployed' as const, message: '', scalers: [] };
+  const status = isObj(o.status)
+    ? parseStatus(o.status)
+    : { status: 'undeployed' as const, message: '', reason: 'other' as const, scalers: [] };
   return { result: r === 'ok' || r === 'notfound' ? r : 'error', message: str(o.message), status };
 }

@@ -23,25 +23,37 @@ export interface StatusWatcher {
    * Resolves when the app reaches `want` (or, when waiting for `deployed`, fails or turns unhealthy),
    * counting only observations made at or after `trustFrom` (ms timestamp), or the deadline passes.
    * Until `hostsGraceUntil`, a failure that only says no host matches yet is not final (see
-   * onlyWaitingForHosts).
+   * onlyWaitingForHosts); Infinity waits for hosts to the deadline, which then ends as 'timeout'.
    */
-  waitFor(want: StatusType, deadline: number, trustFrom: number, hostsGraceUntil?: number): Promise<{ outcome: WaitOutcome; last?: Observation }>;
+  waitFor(
+    want: StatusType,
+    deadline: number,
+    trustFrom: number,
+    hostsGraceUntil?: number,
+    /** Called once when the wait starts being a wait for hosts (and again if what it waits for changes). */
+    onWaitingForHosts?: (st: AppStatus) => void,
+  ): Promise<{ outcome: WaitOutcome; last?: Observation }>;
   stop(): void;
 }
 
 /**
  * wadm marks an app `failed` when no host matches a spread ("Could not satisfy daemonscaler edge for …,
  * 0 eligible hosts found", "No hosts match the spread requirements"), also while hosts are still joining
- * (seen on the loopback lattice right after it started) and it reconciles once one arrives. Such a
- * failure is worth a short wait; any other is final.
+ * (seen on the loopback lattice right after it started: wadm learns of a host from its heartbeat) and it
+ * reconciles once one arrives. Such a failure is waited out; any other is final. (wadm's wording is read
+ * once, by classifyWadmMessage.)
  */
 export function onlyWaitingForHosts(st: AppStatus): boolean {
   const failed = st.scalers.filter((x) => x.status === 'failed');
-  const noHosts = /0 eligible hosts found|no hosts match/i;
-  return failed.length > 0 ? failed.every((x) => noHosts.test(x.message)) : noHosts.test(st.message);
+  return failed.length > 0 ? failed.every((x) => x.reason === 'no-hosts') : st.reason === 'no-hosts';
 }
 
-export function watchApp(client: WadmClient, app: string, onChange: (s: AppStatus) => void, pollMs = 1000): StatusWatcher {
+export function watchApp(
+  client: WadmClient,
+  app: string,
+  onChange: (s: AppStatus) => void,
+  pollMs = 1000,
+): StatusWatcher {
   let last: Observation | undefined;
   let lastKey = '';
   let stopped = false;
@@ -72,12 +84,20 @@ export function watchApp(client: WadmClient, app: string, onChange: (s: AppStatu
     get last() {
       return last;
     },
-    async waitFor(want, deadline, trustFrom, hostsGraceUntil = 0) {
+    async waitFor(want, deadline, trustFrom, hostsGraceUntil = 0, onWaitingForHosts) {
+      let told: string | undefined;
       const verdict = (): WaitOutcome | undefined => {
         if (!last || last.at < trustFrom) return undefined;
         const s = last.status.status;
         if (s === want) return 'reached';
-        if (s === 'failed' && Date.now() < hostsGraceUntil && onlyWaitingForHosts(last.status)) return undefined;
+        if (s === 'failed' && Date.now() < hostsGraceUntil && onlyWaitingForHosts(last.status)) {
+          const key = last.status.scalers.map((x) => x.spread ?? '').join(',');
+          if (key !== told) {
+            told = key;
+            onWaitingForHosts?.(last.status);
+          }
+          return undefined;
+        }
         if (want === 'deployed' && (s === 'failed' || s === 'unhealthy')) return s;
         return undefined;
       };
@@ -93,7 +113,10 @@ export function watchApp(client: WadmClient, app: string, onChange: (s: AppStatu
             polling = undefined;
           });
         }
-        const waitMs = Math.max(1, Math.min(deadline, nextPoll > now ? nextPoll : now + pollMs, trustFrom > now ? trustFrom : Infinity) - now);
+        const waitMs = Math.max(
+          1,
+          Math.min(deadline, nextPoll > now ? nextPoll : now + pollMs, trustFrom > now ? trustFrom : Infinity) - now,
+        );
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, waitMs);
           wake = () => {

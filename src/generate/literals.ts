@@ -35,5 +35,8 @@ export function sqlIdentifier(name: string): string {
 /** A JavaScript string literal (JSON's syntax is a subset); ill-formed Unicode is refused. */
 export function jsString(value: string): string {
   if (!value.isWellFormed()) throw new Error('refusing to put ill-formed Unicode into JavaScript source');
-  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+  return JSON.stringify(value).replace(
+    /[\u007f-\uffff]/g,
+    (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'),
+  );
 }

@@ -22,7 +22,7 @@ export function buildManifest(wf: Workflow, task: Task, plan: PlannedTask): Obj 
   ];
   const components: Obj[] = [];
   for (const kind of plan.providers) {
-    const p = provider(kind, wf, task, app);
+    const p = provider(kind, task, app);
     if (p.componentLink) componentTraits.push({ type: 'link', properties: p.componentLink });
     components.push({
       name: p.name,
@@ -36,9 +36,11 @@ export function buildManifest(wf: Workflow, task: Task, plan: PlannedTask): Obj 
     });
   }
   const taskProps: Obj = { image: plan.image, id: id(TASK) };
-  if (Object.keys(task.config).length) {
-    taskProps.config = [{ name: id('config'), properties: sortedRecord(task.config) }];
-  }
+  const configs: Obj[] = [];
+  if (Object.keys(task.config).length) configs.push({ name: id('config'), properties: sortedRecord(task.config) });
+  // No properties: the token is put on the lattice by deploy, so the manifest only names it.
+  if (task.http?.auth) configs.push({ name: httpAuthConfig(app) });
+  if (configs.length) taskProps.config = configs;
   components.unshift({ name: TASK, type: 'component', properties: taskProps, traits: componentTraits });
   return {
     apiVersion: 'core.oam.dev/v1beta1',
@@ -74,13 +76,18 @@ interface ProviderParts {
   providerLink?: Obj;
 }
 
-function provider(kind: ProviderKind, wf: Workflow, task: Task, app: string): ProviderParts {
+function provider(kind: ProviderKind, task: Task, app: string): ProviderParts {
   switch (kind) {
     case 'messaging': {
       const parts: ProviderParts = { name: 'messaging' };
       // Only tasks that publish import wasmcloud:messaging/consumer.
       if (task.dest_topic) {
-        parts.componentLink = { namespace: 'wasmcloud', package: 'messaging', interfaces: ['consumer'], target: { name: 'messaging' } };
+        parts.componentLink = {
+          namespace: 'wasmcloud',
+          package: 'messaging',
+          interfaces: ['consumer'],
+          target: { name: 'messaging' },
+        };
       }
       if (task.source_topic) {
         parts.providerLink = {
@@ -101,7 +108,7 @@ function provider(kind: ProviderKind, wf: Workflow, task: Task, app: string): Pr
           package: 'http',
           interfaces: ['incoming-handler'],
           target: { name: TASK },
-          source: { config: [{ name: `${app}-http`, properties: { address: task.http!.address } }] },
+          source: { config: [{ name: `${app}-http`, properties: httpLinkProperties(task) }] },
         },
       };
     case 'postgres':
@@ -117,6 +124,25 @@ function provider(kind: ProviderKind, wf: Workflow, task: Task, app: string): Pr
         },
       };
   }
+}
+
+/** Named config holding an HTTP task's bearer token; created by deploy, not by wadm. */
+export function httpAuthConfig(app: string): string {
+  return `${app}-http-auth`;
+}
+
+/**
+ * The http-server provider's link settings. `timeout_ms` makes the provider image answer 408 when the
+ * component takes longer (the component enforces the same deadline on the body itself); the TLS files
+ * make it serve HTTPS.
+ */
+function httpLinkProperties(task: Task): Record<string, string> {
+  const h = task.http!;
+  return {
+    address: h.address,
+    timeout_ms: String(h.timeout_ms),
+    ...(h.tls ? { tls_cert_file: h.tls.cert_file, tls_priv_key_file: h.tls.key_file } : {}),
+  };
 }
 
 /**

@@ -42,17 +42,22 @@ export function templateContext(task: Task, spec: TemplateSpec) {
       http_path: goString(task.http?.path ?? '/'),
       insert_sql: goString(insert),
       columns: `[]string{${(db?.columns ?? []).map(goString).join(', ')}}`,
+      table: goString(db?.table ?? ''),
       js: {
         dest_topic: jsString(task.dest_topic ?? ''),
         http_path: jsString(task.http?.path ?? '/'),
         insert_sql: jsString(insert),
         columns: `[${(db?.columns ?? []).map(jsString).join(', ')}]`,
+        table: jsString(db?.table ?? ''),
         task_file: jsString(path.posix.basename(task.code)),
       },
       toml_name: tomlString(task.component_name),
       toml_version: tomlString(task.version),
     },
+    // Validated whole numbers, safe to print as they are in Go and JavaScript.
+    http: { max_body: task.http?.max_body ?? 0, timeout_ms: task.http?.timeout_ms ?? 0 },
     has: {
+      auth: task.http?.auth !== undefined,
       dest: task.dest_topic !== undefined,
       source: task.source_topic !== undefined,
       columns: db?.columns.length ?? 0,
@@ -67,11 +72,15 @@ export function templateContext(task: Task, spec: TemplateSpec) {
 const staticFiles = new Map<string, Buffer>();
 function readStatic(abs: string): Buffer {
   let b = staticFiles.get(abs);
-  if (!b) staticFiles.set(abs, (b = readFileSync(abs)));
+  if (!b) {
+    b = readFileSync(abs);
+    staticFiles.set(abs, b);
+  }
   return b;
 }
 
-export function renderProject(task: Task, spec: TemplateSpec, taskSource: Buffer): FileTree {
+/** Renders the project; `taskFile` is the name the task file got in it. */
+export function renderProject(task: Task, spec: TemplateSpec, taskSource: Buffer): FileTree & { taskFile?: string } {
   const root = templatesRoot();
   const ctx = templateContext(task, spec);
   const files: FileTree = new Map();
@@ -92,19 +101,66 @@ export function renderProject(task: Task, spec: TemplateSpec, taskSource: Buffer
   for (const dep of spec.witDeps) {
     files.set(`wit/deps/${dep}.wit`, readStatic(path.join(root, WIT_DEPS, `${dep}.wit`)));
   }
-  files.set(taskFileName(task.code, files), task.language === 'go' ? withLineDirective(task.code, taskSource) : taskSource);
-  return files;
+  const name = taskFileName(task, files);
+  files.set(name, task.language === 'go' ? withLineDirective(task.code, taskSource) : withEntry(task, taskSource));
+  return Object.assign(files, { taskFile: name });
 }
 
-/** The task file keeps its name unless a template file already has it. */
-function taskFileName(code: string, files: FileTree): string {
-  const base = path.posix.basename(code);
+/**
+ * The task file's name in the generated project. It keeps its own name where that is safe, so a
+ * project regenerates byte for byte as before; it is renamed only where the name would change the
+ * build: a template file of that name, names the Go tool skips or treats as constrained (`_x.go`,
+ * `x_test.go`, `x_linux.go`, `x_arm64.go`), and extensions that are not lower case (`.GO`, `.TS`).
+ */
+export function taskFileName(task: Pick<Task, 'code' | 'language'>, files: FileTree): string {
+  const base = path.posix.basename(task.code);
+  const dot = base.lastIndexOf('.');
+  const stem = base.slice(0, dot);
+  const ext = base.slice(dot);
+  if (task.language === 'go' && (ext !== '.go' || goSkips(stem) || /^[_.]/.test(base))) return 'task.go';
+  if (ext !== ext.toLowerCase()) return taskFileName({ ...task, code: stem + ext.toLowerCase() }, files);
   return files.has(base) ? `task_${base}` : base;
 }
 
-/** `//line` makes Go compiler errors point at tasks/<file> rather than the copy in gen/. */
+/** File names the Go build ignores or compiles only for some targets (go/build's rules). */
+function goSkips(stem: string): boolean {
+  if (/^[_.]/.test(stem)) return true;
+  const parts = stem.split('_');
+  const last = parts[parts.length - 1]!;
+  return parts.length > 1 && (last === 'test' || GOOS.has(last) || GOARCH.has(last));
+}
+
+const GOOS = new Set(
+  'aix android darwin dragonfly freebsd hurd illumos ios js linux nacl netbsd openbsd plan9 solaris wasip1 wasip2 windows zos'.split(
+    ' ',
+  ),
+);
+const GOARCH = new Set(
+  '386 amd64 amd64p32 arm armbe arm64 arm64be loong64 mips mipsle mips64 mips64le mips64p32 mips64p32le ppc ppc64 ppc64le riscv riscv64 s390 s390x sparc sparc64 wasm'.split(
+    ' ',
+  ),
+);
+
+/**
+ * `//line` makes Go compiler errors point at tasks/<file> rather than the copy in gen/. A byte-order
+ * mark is only allowed as a file's first bytes, so it goes (it would follow the directive).
+ */
 function withLineDirective(code: string, source: Buffer): Buffer {
-  return Buffer.concat([Buffer.from(`//line tasks/${code}:1\n`), source]);
+  const body = source[0] === 0xef && source[1] === 0xbb && source[2] === 0xbf ? source.subarray(3) : source;
+  return Buffer.concat([Buffer.from(`//line tasks/${code}:1\n`), body]);
+}
+
+/**
+ * `export { run as execTask }`: the template calls execTask by its local name in the joined module,
+ * so the copy binds that name to the task's function. Files that export execTask itself are copied
+ * unchanged.
+ */
+function withEntry(task: Task, source: Buffer): Buffer {
+  if (!task.entry) return source;
+  return Buffer.concat([
+    source,
+    Buffer.from(`\n// added by pelato: the template calls execTask\nconst execTask = ${task.entry};\n`),
+  ]);
 }
 
 /** Files below `dir`, relative, with forward slashes, sorted (so output order never depends on the disk). */

@@ -39,7 +39,10 @@ export class TaskGroups {
   constructor(private readonly print: (line: string) => void) {}
 
   line(key: string, text: string): void {
-    if (this.ended.has(key)) return this.print(text);
+    if (this.ended.has(key)) {
+      this.print(text);
+      return;
+    }
     const lines = this.held.get(key) ?? [];
     lines.push(text);
     this.held.set(key, lines);

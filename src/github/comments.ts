@@ -1,9 +1,12 @@
 /**
- * One preview comment per pull request, found by its hidden marker and edited in place, through the
- * GitHub REST API with fetch. The token goes only into the Authorization header: it is never part of a
- * URL, an error message or a result. A read-only token (fork pull requests) gives a `read-only` result
- * so the caller can write the same Markdown to the job summary instead.
+ * One preview comment per pull request, found by its hidden marker and edited in place, through
+ * GitHub's REST API with @actions/github's octokit (its paginate plugin follows the Link headers). The
+ * token goes only into the Authorization header: it is never part of a URL, an error message or a
+ * result. A read-only token (fork pull requests) gives a `read-only` result so the caller can write the
+ * same Markdown to the job summary instead.
  */
+import { getOctokit } from '@actions/github';
+import { scrub } from '../common/secrets.js';
 import { PREVIEW_MARKER } from './preview.js';
 
 export const OUTDATED_NOTE = '> **Outdated: this pull request was closed.**';
@@ -27,48 +30,65 @@ interface IssueComment {
   id: number;
   body?: string;
   html_url?: string;
-  user?: { login?: string; type?: string };
+  user?: { login?: string; type?: string } | null;
+}
+
+/** Pages of 100 comments; a pull request with more than 20 000 comments is not searched further. */
+const PER_PAGE = 100;
+const MAX_PAGES = 200;
+
+type Octokit = ReturnType<typeof getOctokit>;
+
+interface Client {
+  octokit: Octokit;
+  owner: string;
+  repo: string;
+  issue_number: number;
+}
+
+function client(t: CommentTarget): Client {
+  const m = /^([\w.-]+)\/([\w.-]+)$/.exec(t.repository);
+  if (!m) throw new Error(`GITHUB_REPOSITORY must be owner/name, got '${t.repository}'`);
+  if (!Number.isInteger(t.issue) || t.issue <= 0) throw new Error(`not a pull-request number: ${t.issue}`);
+  return {
+    octokit: getOctokit(t.token, { baseUrl: t.apiUrl.replace(/\/+$/, '') }),
+    owner: m[1]!,
+    repo: m[2]!,
+    issue_number: t.issue,
+  };
+}
+
+/** An octokit RequestError (status, the request made, the API's message). */
+interface RequestFailure {
+  status: number;
+  message: string;
+  request?: { method?: string; url?: string };
+}
+
+function isRequestFailure(e: unknown): e is RequestFailure {
+  return typeof e === 'object' && e !== null && typeof (e as RequestFailure).status === 'number';
 }
 
 class ReadOnly extends Error {
-  constructor(readonly httpStatus: number, message: string) {
+  constructor(
+    readonly httpStatus: number,
+    message: string,
+  ) {
     super(message);
   }
 }
 
-const PER_PAGE = 100;
-const MAX_PAGES = 200;
-
-function base(t: CommentTarget): string {
-  if (!/^[\w.-]+\/[\w.-]+$/.test(t.repository)) throw new Error(`GITHUB_REPOSITORY must be owner/name, got '${t.repository}'`);
-  if (!Number.isInteger(t.issue) || t.issue <= 0) throw new Error(`not a pull-request number: ${t.issue}`);
-  return t.apiUrl.replace(/\/+$/, '');
-}
-
-async function api(t: CommentTarget, method: string, url: string, body?: unknown): Promise<Response> {
-  const res = await fetch(url, {
-    method,
-    headers: {
-      Accept: 'application/vnd.github+json',
-      Authorization: `Bearer ${t.token}`,
-      'X-GitHub-Api-Version': '2022-11-28',
-      'User-Agent': 'pelato-preview',
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (res.ok) return res;
-  let message = res.statusText;
-  try {
-    const j = (await res.json()) as { message?: unknown };
-    if (typeof j.message === 'string') message = j.message;
-  } catch {
-    /* not JSON */
-  }
-  message = message.split(t.token).join('***');
+/** Any API failure as `METHOD /path: status message`, without the token; 403/404 as ReadOnly. */
+function apiError(e: unknown, token: string): Error {
+  if (!isRequestFailure(e)) return e instanceof Error ? new Error(scrub(e.message, [token])) : new Error(String(e));
+  const where = `${e.request?.method ?? ''} ${e.request?.url ? new URL(e.request.url).pathname : ''}`.trim();
+  // octokit appends the documentation link to the API's message; the message is what says what happened
+  const message = scrub(`${where}: ${e.status} ${e.message.replace(/ - https:\/\/docs\.github\.com\S*$/, '')}`, [
+    token,
+  ]);
   // 403/404: the token may not write here (fork pull requests get a read-only GITHUB_TOKEN).
-  if (res.status === 403 || res.status === 404) throw new ReadOnly(res.status, `${method} ${new URL(url).pathname}: ${res.status} ${message}`);
-  throw new Error(`GitHub API ${method} ${new URL(url).pathname}: ${res.status} ${message}`);
+  if (e.status === 403 || e.status === 404) return new ReadOnly(e.status, message);
+  return new Error(`GitHub API ${message}`);
 }
 
 /** Is this our comment? Starts with the marker and was written by a bot (a person quoting the marker is ignored). */
@@ -76,57 +96,66 @@ function isPreview(c: IssueComment): boolean {
   return (c.body ?? '').trimStart().startsWith(PREVIEW_MARKER) && (c.user?.type === undefined || c.user.type === 'Bot');
 }
 
-/** Walks the issue's comments page by page until one is ours, a page is short, or Link has no rel="next". */
-export async function findPreviewComment(t: CommentTarget): Promise<IssueComment | undefined> {
-  const root = base(t);
-  for (let page = 1; page <= MAX_PAGES; page++) {
-    const res = await api(t, 'GET', `${root}/repos/${t.repository}/issues/${t.issue}/comments?per_page=${PER_PAGE}&page=${page}`);
-    const items = (await res.json()) as IssueComment[];
-    if (!Array.isArray(items)) throw new Error('GitHub API: comments is not a list');
-    const found = items.find(isPreview);
+async function findIn(c: Client): Promise<IssueComment | undefined> {
+  let pages = 0;
+  const { octokit, owner, repo, issue_number } = c;
+  // The iterator follows rel="next" and stops without one; leaving the loop stops it early.
+  for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, {
+    owner,
+    repo,
+    issue_number,
+    per_page: PER_PAGE,
+  })) {
+    const found = (page.data as IssueComment[]).find(isPreview);
     if (found) return found;
-    const link = res.headers.get('link');
-    if (items.length < PER_PAGE) return undefined;
-    if (link !== null && !/rel="next"/.test(link)) return undefined;
+    if (++pages >= MAX_PAGES) break;
   }
   return undefined;
 }
 
-async function guarded(f: () => Promise<CommentResult>): Promise<CommentResult> {
+/** Walks the issue's comments page by page until one is ours or there is no next page. */
+export async function findPreviewComment(t: CommentTarget): Promise<IssueComment | undefined> {
   try {
-    return await f();
+    return await findIn(client(t));
   } catch (e) {
-    if (e instanceof ReadOnly) return { status: 'read-only', httpStatus: e.httpStatus, message: e.message };
-    throw e;
+    throw apiError(e, t.token);
   }
 }
 
-/** PATCHes the marked comment with `body`, or POSTs a new one. */
+async function guarded(t: CommentTarget, f: (c: Client) => Promise<CommentResult>): Promise<CommentResult> {
+  try {
+    return await f(client(t));
+  } catch (e) {
+    const err = apiError(e, t.token);
+    if (err instanceof ReadOnly) return { status: 'read-only', httpStatus: err.httpStatus, message: err.message };
+    throw err;
+  }
+}
+
+/** Edits the marked comment to `body`, or creates it. */
 export function upsertPreviewComment(t: CommentTarget, body: string): Promise<CommentResult> {
   if (!body.startsWith(PREVIEW_MARKER)) body = `${PREVIEW_MARKER}\n${body}`;
-  return guarded(async () => {
-    const root = base(t);
-    const existing = await findPreviewComment(t);
+  return guarded(t, async (c) => {
+    const { octokit, owner, repo, issue_number } = c;
+    const existing = await findIn(c);
     if (existing) {
-      const res = await api(t, 'PATCH', `${root}/repos/${t.repository}/issues/comments/${existing.id}`, { body });
-      const c = (await res.json()) as IssueComment;
-      return { status: 'updated', id: existing.id, url: c.html_url };
+      const res = await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body });
+      return { status: 'updated', id: existing.id, url: res.data.html_url };
     }
-    const res = await api(t, 'POST', `${root}/repos/${t.repository}/issues/${t.issue}/comments`, { body });
-    const c = (await res.json()) as IssueComment;
-    return { status: 'created', id: c.id, url: c.html_url };
+    const res = await octokit.rest.issues.createComment({ owner, repo, issue_number, body });
+    return { status: 'created', id: res.data.id, url: res.data.html_url };
   });
 }
 
 /** On a closed pull request: the note goes right after the marker, once; nothing when there is no comment. */
 export function markPreviewOutdated(t: CommentTarget): Promise<CommentResult> {
-  return guarded(async () => {
-    const existing = await findPreviewComment(t);
+  return guarded(t, async (c) => {
+    const existing = await findIn(c);
     if (!existing) return { status: 'absent' };
     const old = (existing.body ?? '').trimStart();
     if (old.includes(OUTDATED_NOTE)) return { status: 'outdated', id: existing.id, url: existing.html_url };
     const body = `${PREVIEW_MARKER}\n${OUTDATED_NOTE}\n\n${old.slice(PREVIEW_MARKER.length).replace(/^\n/, '')}`;
-    await api(t, 'PATCH', `${base(t)}/repos/${t.repository}/issues/comments/${existing.id}`, { body });
+    await c.octokit.rest.issues.updateComment({ owner: c.owner, repo: c.repo, comment_id: existing.id, body });
     return { status: 'outdated', id: existing.id, url: existing.html_url };
   });
 }

@@ -2,13 +2,14 @@
  * The pull-request preview: what a PR changes in the generated plan and manifests, as the Markdown of
  * one PR comment (or a job summary). Both sides come from `generate()` in memory; nothing is written.
  *
- * Every user string (names, topics, targets, paths) reaches Markdown escaped, Mermaid only as entity
- * codes inside quoted labels, and code blocks inside a fence longer than any backtick run they hold.
+ * Every user string (names, topics, targets, paths) reaches Markdown escaped, Mermaid only inside quoted
+ * labels (`mermaidLabel`), and code blocks inside a fence longer than any backtick run they hold.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { generate, type Generated } from '../generate/generate.js';
 import { loadWorkflow, WORKFLOW_FILE } from '../load/workflow.js';
+import { WORKFLOW_FILE_ALT } from '../load/source.js';
 import type { PlannedTask } from '../model/plan.js';
 import type { Workflow } from '../model/workflow.js';
 import { codeBlock, mdText } from './markdown.js';
@@ -65,18 +66,56 @@ export function compareTasks(head: PreviewSide, base: PreviewSide | undefined): 
     rows.push({ status: reasons.length ? 'changed' : 'unchanged', task: t, base: b, reasons });
   }
   const headNames = new Set(head.gen.plan.tasks.map((t) => t.component_name));
-  for (const b of base?.gen.plan.tasks ?? []) if (!headNames.has(b.component_name)) rows.push({ status: 'removed', task: b, reasons: [] });
+  for (const b of base?.gen.plan.tasks ?? [])
+    if (!headNames.has(b.component_name)) rows.push({ status: 'removed', task: b, reasons: [] });
   return rows;
 }
 
 // ---------------------------------------------------------------------------------------------------
 // Escaping
 
-/** A Mermaid quoted label: only letters, digits, space and `._/-` stay; everything else is `#code;`. */
+/** U+2060 WORD JOINER: invisible and zero-width; splits a sequence Mermaid would otherwise interpret. */
+const WJ = '\u2060';
+
+/**
+ * What a Mermaid quoted label (`"…"`) shows: the text with whitespace runs (line breaks, tabs, any control
+ * character) as one space, `"` as `”` and bidirectional controls as `�`, so a name cannot reorder what
+ * is shown. This is the text the rendered chart reads back, apart from invisible word joiners.
+ */
+export function mermaidLabelText(s: string): string {
+  return s
+    .replace(/[\s\p{Cc}]+/gu, ' ')
+    .trim()
+    .replace(/"/g, '\u201D')
+    .replace(/[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, '\uFFFD');
+}
+
+/**
+ * A Mermaid quoted label that renders as `mermaidLabelText(s)` with Mermaid 11's HTML labels (the
+ * default) and its SVG text labels alike, and stays text. Plain text stays as it is; only what a quoted
+ * label cannot hold changes. Entity codes (`#40;`) are not used: the SVG text renderer shows them raw.
+ * - `&`, `<`, `>` become `&amp;` `&lt;` `&gt;`: HTML labels are HTML, SVG labels decode exactly these
+ *   three, and nothing can open a tag (raw, `<b` is read as one and `>` dropped from SVG text).
+ * - A word joiner splits what Mermaid interprets inside labels: `#name;` (its entity codes), `%%{`
+ *   (a directive, e.g. `%%{init}%%`, read anywhere in the text), `$$` (KaTeX), `fa:fa-car` (an icon),
+ *   a backslash before `n` (a line break), a leading backtick (a Markdown string), and `style`/`classDef`
+ *   on a line with `:…#…;` (Mermaid drops that line's last `;` before parsing).
+ */
 export function mermaidLabel(s: string): string {
-  let out = '';
-  for (const ch of s.replace(/[\r\n\t]+/g, ' ')) out += /[A-Za-z0-9 ._/-]/.test(ch) ? ch : `#${ch.codePointAt(0)};`;
-  return `"${out}"`;
+  let out = mermaidLabelText(s)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/#(?=\w+;)/g, `#${WJ}`)
+    .replace(/%%(?=\{)/g, `%%${WJ}`)
+    .replace(/\$(?=\$)/g, () => `$${WJ}`) // (a function: `$$` in a replacement string is one `$`)
+    .replace(/(fa[bklrs]?):(?=fa-)/g, `$1:${WJ}`)
+    .replace(/\\(?=n)/g, `\\${WJ}`)
+    .replace(/^`/, `${WJ}\``);
+  if (/(style|classDef).*:\S*#.*;/.test(out))
+    out = out.replace(/style/g, `st${WJ}yle`).replace(/classDef/g, `class${WJ}Def`);
+  // `""` is a parse error; `" "` renders as an empty label
+  return `"${out || ' '}"`;
 }
 
 /** A Mermaid node id from a prefix and an index: never a user string. */
@@ -99,17 +138,38 @@ export function natsMatch(pattern: string, subject: string): boolean {
   return p.length === s.length;
 }
 
-/** A `flowchart LR` of the head plan (tasks, topics as edges, HTTP inputs, database tables). */
-export function mermaidFlow(head: PreviewSide, statuses: Map<string, TaskStatus> = new Map()): string {
+/** A box of the data-flow chart: a task, an HTTP input, a database table or a topic from or to outside. */
+export type FlowShape = 'task' | 'http' | 'table' | 'topic';
+export interface FlowNode {
+  id: string;
+  shape: FlowShape;
+  /** The label as the user should read it (raw; escaped only when written as Mermaid). */
+  text: string;
+}
+export interface FlowEdge {
+  from: string;
+  to: string;
+  text?: string;
+}
+/** The data flow of a plan as typed data; `mermaidOf` writes it as Mermaid. */
+export interface FlowGraph {
+  nodes: FlowNode[];
+  edges: FlowEdge[];
+  /** Task node ids per status worth highlighting. */
+  marked: { new: string[]; changed: string[] };
+}
+
+/** The head plan's data flow: tasks, topics as edges, HTTP inputs, database tables, outside topics. */
+export function flowGraph(head: PreviewSide, statuses: Map<string, TaskStatus> = new Map()): FlowGraph {
   const tasks = head.gen.plan.tasks;
   const wfTasks = new Map(head.wf.tasks.map((t) => [t.component_name, t]));
-  const lines = ['flowchart LR'];
-  const edges: string[] = [];
+  const nodes: FlowNode[] = [];
+  const edges: FlowEdge[] = [];
   const ids = new Map<PlannedTask, string>();
   tasks.forEach((t, i) => {
     const id = nodeId('t', i);
     ids.set(t, id);
-    lines.push(`  ${id}[${mermaidLabel(`${t.component_name} (${t.targets.join(', ')})`)}]`);
+    nodes.push({ id, shape: 'task', text: `${t.component_name} (${t.targets.join(', ')})` });
   });
   let extra = 0;
   const external = new Map<string, string>();
@@ -117,42 +177,69 @@ export function mermaidFlow(head: PreviewSide, statuses: Map<string, TaskStatus>
     const id = ids.get(t)!;
     if (t.http) {
       const h = nodeId('h', extra++);
-      lines.push(`  ${h}([${mermaidLabel(`HTTP POST ${t.http.path}`)}])`);
-      edges.push(`  ${h} --> ${id}`);
+      nodes.push({ id: h, shape: 'http', text: `HTTP POST ${t.http.path}` });
+      edges.push({ from: h, to: id });
     }
     const db = wfTasks.get(t.component_name)?.database;
     if (db) {
       const d = nodeId('db', extra++);
-      lines.push(`  ${d}[(${mermaidLabel(`table ${db.table}`)})]`);
-      edges.push(`  ${id} -->|${mermaidLabel('INSERT')}| ${d}`);
+      nodes.push({ id: d, shape: 'table', text: `table ${db.table}` });
+      edges.push({ from: id, to: d, text: 'INSERT' });
     }
     if (t.dest_topic) {
-      const consumers = tasks.filter((c) => c.source_topic !== undefined && c !== t && !c.http && natsMatch(c.source_topic, t.dest_topic!));
-      for (const c of consumers) edges.push(`  ${id} -->|${mermaidLabel(t.dest_topic)}| ${ids.get(c)}`);
+      const consumers = tasks.filter(
+        (c) => c.source_topic !== undefined && c !== t && !c.http && natsMatch(c.source_topic, t.dest_topic!),
+      );
+      for (const c of consumers) edges.push({ from: id, to: ids.get(c)!, text: t.dest_topic });
       if (consumers.length === 0) {
         const o = nodeId('out', extra++);
-        lines.push(`  ${o}>${mermaidLabel(t.dest_topic)}]`);
-        edges.push(`  ${id} --> ${o}`);
+        nodes.push({ id: o, shape: 'topic', text: t.dest_topic });
+        edges.push({ from: id, to: o });
       }
     }
     // A subscription no task of the workflow publishes to comes from outside.
-    if (t.source_topic && !t.http && !tasks.some((p) => p !== t && p.dest_topic !== undefined && natsMatch(t.source_topic!, p.dest_topic))) {
+    if (
+      t.source_topic &&
+      !t.http &&
+      !tasks.some((p) => p !== t && p.dest_topic !== undefined && natsMatch(t.source_topic!, p.dest_topic))
+    ) {
       let e = external.get(t.source_topic);
       if (!e) {
         e = nodeId('in', extra++);
         external.set(t.source_topic, e);
-        lines.push(`  ${e}>${mermaidLabel(t.source_topic)}]`);
+        nodes.push({ id: e, shape: 'topic', text: t.source_topic });
       }
-      edges.push(`  ${e} -->|${mermaidLabel(t.source_topic)}| ${id}`);
+      edges.push({ from: e, to: id, text: t.source_topic });
     }
   });
-  lines.push(...edges);
   const byStatus = (s: TaskStatus) => tasks.filter((t) => statuses.get(t.component_name) === s).map((t) => ids.get(t)!);
-  const isNew = byStatus('new');
-  const changed = byStatus('changed');
-  if (isNew.length) lines.push('  classDef new stroke:#2da44e,stroke-width:3px', `  class ${isNew.join(',')} new`);
-  if (changed.length) lines.push('  classDef changed stroke:#bf8700,stroke-width:3px', `  class ${changed.join(',')} changed`);
+  return { nodes, edges, marked: { new: byStatus('new'), changed: byStatus('changed') } };
+}
+
+const SHAPES: Record<FlowShape, [string, string]> = {
+  task: ['[', ']'],
+  http: ['([', '])'],
+  table: ['[(', ')]'],
+  topic: ['>', ']'],
+};
+const MARKS = { new: 'stroke:#2da44e,stroke-width:3px', changed: 'stroke:#bf8700,stroke-width:3px' };
+
+/** A `flowchart LR`: the ids are ours, every user string is a quoted label (`mermaidLabel`). */
+export function mermaidOf(g: FlowGraph): string {
+  const lines = ['flowchart LR'];
+  for (const n of g.nodes) lines.push(`  ${n.id}${SHAPES[n.shape][0]}${mermaidLabel(n.text)}${SHAPES[n.shape][1]}`);
+  for (const e of g.edges)
+    lines.push(`  ${e.from} -->${e.text === undefined ? '' : `|${mermaidLabel(e.text)}|`} ${e.to}`);
+  for (const mark of ['new', 'changed'] as const) {
+    if (g.marked[mark].length)
+      lines.push(`  classDef ${mark} ${MARKS[mark]}`, `  class ${g.marked[mark].join(',')} ${mark}`);
+  }
   return lines.join('\n');
+}
+
+/** The head plan's data flow as a Mermaid `flowchart LR`. */
+export function mermaidFlow(head: PreviewSide, statuses: Map<string, TaskStatus> = new Map()): string {
+  return mermaidOf(flowGraph(head, statuses));
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -175,18 +262,26 @@ export function diffLines(a: string[], b: string[]): Op[] {
     const n = A.length;
     const m = B.length;
     const L = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
-    for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) L[i]![j] = A[i] === B[j] ? L[i + 1]![j + 1]! + 1 : Math.max(L[i + 1]![j]!, L[i]![j + 1]!);
+    for (let i = n - 1; i >= 0; i--)
+      for (let j = m - 1; j >= 0; j--)
+        L[i]![j] = A[i] === B[j] ? L[i + 1]![j + 1]! + 1 : Math.max(L[i + 1]![j]!, L[i]![j + 1]!);
     let i = 0;
     let j = 0;
     while (i < n && j < m) {
-      if (A[i] === B[j]) mid.push({ kind: ' ', line: A[i++]! }), j++;
-      else if (L[i + 1]![j]! >= L[i]![j + 1]!) mid.push({ kind: '-', line: A[i++]! });
+      if (A[i] === B[j]) {
+        mid.push({ kind: ' ', line: A[i++]! });
+        j++;
+      } else if (L[i + 1]![j]! >= L[i]![j + 1]!) mid.push({ kind: '-', line: A[i++]! });
       else mid.push({ kind: '+', line: B[j++]! });
     }
     while (i < n) mid.push({ kind: '-', line: A[i++]! });
     while (j < m) mid.push({ kind: '+', line: B[j++]! });
   }
-  return [...a.slice(0, pre).map((line) => ({ kind: ' ' as const, line })), ...mid, ...a.slice(a.length - suf).map((line) => ({ kind: ' ' as const, line }))];
+  return [
+    ...a.slice(0, pre).map((line) => ({ kind: ' ' as const, line })),
+    ...mid,
+    ...a.slice(a.length - suf).map((line) => ({ kind: ' ' as const, line })),
+  ];
 }
 
 /** Unified-style hunks (`@@ -a,b +c,d @@`) with `context` lines around each change; '' when equal. */
@@ -229,7 +324,12 @@ export function unifiedDiff(before: string, after: string, context = 3): string 
 // ---------------------------------------------------------------------------------------------------
 // The comment
 
-const STATUS_LABEL: Record<TaskStatus, string> = { new: '🆕 new', changed: '✏️ changed', unchanged: 'unchanged', removed: '🗑️ removed' };
+const STATUS_LABEL: Record<TaskStatus, string> = {
+  new: '🆕 new',
+  changed: '✏️ changed',
+  unchanged: 'unchanged',
+  removed: '🗑️ removed',
+};
 
 /** Keeps at most `max` characters of `text`, cut at a line end, with a note of what was left out. */
 function truncate(text: string, max: number, what: string): string {
@@ -242,13 +342,19 @@ function truncate(text: string, max: number, what: string): string {
 }
 
 function tableOf(rows: TaskRow[]): string[] {
-  const out = ['| status | component | type | targets | source → dest | version |', '| --- | --- | --- | --- | --- | --- |'];
+  const out = [
+    '| status | component | type | targets | source → dest | version |',
+    '| --- | --- | --- | --- | --- | --- |',
+  ];
   for (const r of rows) {
     const t = r.task;
     const status = STATUS_LABEL[r.status] + (r.status === 'changed' ? ` (${r.reasons.join(', ')})` : '');
     const topics = `${t.http ? `HTTP ${mdText(t.http.path)}` : t.source_topic ? mdText(t.source_topic) : '–'} → ${t.dest_topic ? mdText(t.dest_topic) : '–'}`;
-    const version = r.base && r.base.version !== t.version ? `${mdText(r.base.version)} → ${mdText(t.version)}` : mdText(t.version);
-    out.push(`| ${status} | ${mdText(t.component_name)} | ${mdText(t.type)} | ${t.targets.map(mdText).join(', ')} | ${topics} | ${version} |`);
+    const version =
+      r.base && r.base.version !== t.version ? `${mdText(r.base.version)} → ${mdText(t.version)}` : mdText(t.version);
+    out.push(
+      `| ${status} | ${mdText(t.component_name)} | ${mdText(t.type)} | ${t.targets.map(mdText).join(', ')} | ${topics} | ${version} |`,
+    );
   }
   return out;
 }
@@ -260,10 +366,19 @@ function detailsOf(row: TaskRow, head: PreviewSide, base: PreviewSide | undefine
   const parts = [`<details><summary>${mdText(row.task.component_name)}: ${STATUS_LABEL[row.status]}</summary>`, ''];
   const room = Math.max(200, budget - 200);
   if (diff) {
-    parts.push(row.status === 'removed' ? 'Removed manifest:' : `Diff of ${mdText(row.task.manifest)} against the base:`, '');
+    parts.push(
+      row.status === 'removed' ? 'Removed manifest:' : `Diff of ${mdText(row.task.manifest)} against the base:`,
+      '',
+    );
     parts.push(codeBlock('diff', truncate(diff, after ? Math.floor(room / 2) : room, 'diff')), '');
   }
-  if (after) parts.push(`${mdText(row.task.manifest)}:`, '', codeBlock('yaml', truncate(after, diff ? Math.floor(room / 2) : room, 'manifest')), '');
+  if (after)
+    parts.push(
+      `${mdText(row.task.manifest)}:`,
+      '',
+      codeBlock('yaml', truncate(after, diff ? Math.floor(room / 2) : room, 'manifest')),
+      '',
+    );
   parts.push('</details>');
   return parts.join('\n');
 }
@@ -290,8 +405,10 @@ export function renderPreview(head: PreviewSide, base: PreviewSide | undefined, 
   }
   const statuses = new Map(rows.filter((r) => r.status !== 'removed').map((r) => [r.task.component_name, r.status]));
   let flow = `\n### Data flow\n\n${codeBlock('mermaid', mermaidFlow(head, statuses))}\n`;
-  if (head1.length + table.length + flow.length > limit) flow = '\n_The data-flow diagram is left out: the comment would be too long._\n';
-  if (head1.length + table.length + flow.length > limit) table = truncate(table, limit - head1.length - flow.length - 200, 'table');
+  if (head1.length + table.length + flow.length > limit)
+    flow = '\n_The data-flow diagram is left out: the comment would be too long._\n';
+  if (head1.length + table.length + flow.length > limit)
+    table = truncate(table, limit - head1.length - flow.length - 200, 'table');
   const shown = rows.filter((r) => r.status !== 'unchanged');
   const unchanged = rows.filter((r) => r.status === 'unchanged');
   const fixed = head1.length + table.length + flow.length + 200;
@@ -306,7 +423,10 @@ export function renderPreview(head: PreviewSide, base: PreviewSide | undefined, 
     left -= block.length + 2;
   });
   const omitted = all.length - blocks.length;
-  const manifests = blocks.length || omitted ? `\n### Manifests\n\n${blocks.join('\n\n')}\n${omitted ? `\n_${omitted} app(s) left out: the comment would be too long._\n` : ''}` : '';
+  const manifests =
+    blocks.length || omitted
+      ? `\n### Manifests\n\n${blocks.join('\n\n')}\n${omitted ? `\n_${omitted} app(s) left out: the comment would be too long._\n` : ''}`
+      : '';
   return `${head1}${table}${flow}${manifests}`;
 }
 
@@ -330,7 +450,8 @@ export function previewMarkdown(projectDir: string, baseDir: string | undefined,
   let base: PreviewSide | undefined;
   let baseNote: string | undefined;
   if (!baseDir) baseNote = 'No base checkout given: every task is shown as new.';
-  else if (!existsSync(path.join(baseDir, WORKFLOW_FILE))) baseNote = 'The base branch has no workflow.yaml here: every task is new.';
+  else if (!existsSync(path.join(baseDir, WORKFLOW_FILE)) && !existsSync(path.join(baseDir, WORKFLOW_FILE_ALT)))
+    baseNote = 'The base branch has no workflow.yaml here: every task is new.';
   else {
     try {
       base = previewSide(baseDir);
@@ -340,4 +461,3 @@ export function previewMarkdown(projectDir: string, baseDir: string | undefined,
   }
   return renderPreview(head, base, { subtitle, baseNote });
 }
-

@@ -3,12 +3,23 @@
  * can run as separate steps (other jobs, other machines) without reading workflow.yaml again.
  */
 import type { ProviderKind } from '../templates/catalog.js';
-import type { Placement } from './workflow.js';
+import type { HttpSettings, Placement } from './workflow.js';
 
 export const PLAN_FILE = 'plan.json';
 /** Written by build next to each wadm.yaml: the manifest with the component image pinned to its digest. */
 export const PINNED_MANIFEST = 'wadm.pinned.yaml';
 export const PLAN_SCHEMA_VERSION = 1;
+
+export interface PlannedHttp extends Omit<HttpSettings, 'auth'> {
+  /**
+   * Bearer auth: the token is read from `token_env` at deploy time and put on the lattice as the named
+   * config `config` (key HTTP_TOKEN_KEY), which the component lists and reads through wasi:config.
+   */
+  auth?: { type: 'bearer'; token_env: string; config: string };
+}
+
+/** Key of the auth config that holds the token (reserved: task config keys may not use it). */
+export const HTTP_TOKEN_KEY = 'pelato_http_token';
 
 export interface PlannedTask {
   /** Display name from workflow.yaml. */
@@ -25,12 +36,14 @@ export interface PlannedTask {
   instances: number;
   source_topic?: string;
   dest_topic?: string;
-  /** HTTP templates: the path served and the address the http-server provider listens on. */
-  http?: { path: string; address: string };
+  /** HTTP templates: the path served, the provider's address, limits, and auth/TLS when configured. */
+  http?: PlannedHttp;
   /** Language of the task file (`go`). */
   language: string;
   /** Task file relative to the project's tasks/ folder. */
   code: string;
+  /** The task file's name inside the project folder, when it is not the basename of `code`. */
+  task_file?: string;
   /** Project folder relative to gen/. */
   dir: string;
   /** wadm manifest relative to gen/. */

@@ -4,6 +4,8 @@
  * from so that later stages can still point the user at the right line.
  */
 
+import type { Diagnostic } from '../common/diagnostics.js';
+
 /** A place in a source file, 1-based, for messages of the form `file:line:col`. */
 export interface SourcePos {
   file: string;
@@ -16,6 +18,31 @@ export interface HttpSettings {
   path: string;
   /** `IP:PORT` the http-server provider listens on. */
   address: string;
+  /** Largest request body accepted, in bytes; larger requests get 413 before the body is read. */
+  max_body: number;
+  /** How long a request may take from its arrival to the end of its body, in ms (then 408). */
+  timeout_ms: number;
+  /** When set, every request needs `Authorization: Bearer <token>`. */
+  auth?: HttpAuth;
+  /** When set, the http-server provider serves HTTPS with this certificate and key. */
+  tls?: HttpTls;
+}
+
+/**
+ * Bearer-token authentication. The token itself is never part of the workflow, the generated files or
+ * the manifests: deploy (and `pelato dev`) read it from the environment variable named here and put it
+ * on the lattice as a named config the component reads at run time.
+ */
+export interface HttpAuth {
+  type: 'bearer';
+  /** Environment variable (or .env entry, or CI secret) holding the token. */
+  token_env: string;
+}
+
+/** PEM files on the hosts that run the http-server provider. */
+export interface HttpTls {
+  cert_file: string;
+  key_file: string;
 }
 
 export interface DatabaseSettings {
@@ -59,6 +86,13 @@ export interface Task {
   database?: DatabaseSettings;
   /** Where the task's entry starts in workflow.yaml. */
   pos: SourcePos;
+  /** Where each field the task sets is written (its value), for messages of later checks. */
+  positions: Partial<Record<string, SourcePos>>;
+  /**
+   * JavaScript/TypeScript: the task file's own name for the function it exports as `execTask`, when
+   * that is another name (`export { run as execTask }`); the generated copy binds execTask to it.
+   */
+  entry?: string;
 }
 
 export interface ProviderImages {
@@ -76,6 +110,8 @@ export interface Workflow {
   tasks: Task[];
   /** Absolute path of the project directory (holds workflow.yaml and tasks/). */
   dir: string;
-  /** Absolute path of workflow.yaml. */
+  /** Absolute path of workflow.yaml (or workflow.yml). */
   file: string;
+  /** Positioned warnings: accepted, printed, never blocking (unless --strict made them errors). */
+  warnings: Diagnostic[];
 }

@@ -7,7 +7,8 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Message } from './component.js';
 
 export interface Bus {
-  subscribe(subject: string, queue: string, handler: (msg: Message) => void): void;
+  /** Returns what ends this subscription (`pelato dev --watch` moves a task to another subject). */
+  subscribe(subject: string, queue: string, handler: (msg: Message) => void): () => void;
   publish(msg: Message): void;
   /** Resolves once every message published so far has been delivered and handled. */
   settled(): Promise<void>;
@@ -30,11 +31,16 @@ export class InProcessBus implements Bus {
   private pending = 0;
   private waiters: Array<() => void> = [];
 
-  subscribe(subject: string, queue: string, handler: (msg: Message) => void): void {
+  subscribe(subject: string, queue: string, handler: (msg: Message) => void): () => void {
     const key = `${subject}|${queue}`;
     const g = this.groups.get(key) ?? { subject, members: [], next: 0 };
-    g.members.push(handler);
+    const member = (m: Message) => handler(m);
+    g.members.push(member);
     this.groups.set(key, g);
+    return () => {
+      g.members = g.members.filter((h) => h !== member);
+      if (!g.members.length && this.groups.get(key) === g) this.groups.delete(key);
+    };
   }
 
   publish(msg: Message): void {
@@ -72,8 +78,8 @@ export class NatsBus implements Bus {
     private readonly onClose: () => Promise<void>,
   ) {}
 
-  subscribe(subject: string, queue: string, handler: (msg: Message) => void): void {
-    this.nc.subscribe(subject, {
+  subscribe(subject: string, queue: string, handler: (msg: Message) => void): () => void {
+    const sub = this.nc.subscribe(subject, {
       queue,
       callback: (err, m) => {
         if (err) return;
@@ -85,6 +91,7 @@ export class NatsBus implements Bus {
         }
       },
     });
+    return () => sub.unsubscribe();
   }
 
   publish(msg: Message): void {

@@ -40,7 +40,6 @@ export interface TemplateSpec {
 
 /** `templates/` beside `src/` (sources) or beside `dist/` (bundles): both sit two levels below the root. */
 export function templatesRoot(): string {
-  if (process.env.PELATO_TEMPLATES) return path.resolve(process.env.PELATO_TEMPLATES);
   const here = path.dirname(fileURLToPath(import.meta.url));
   return path.join(here, '..', '..', 'templates');
 }
@@ -66,7 +65,8 @@ function parseSpec(type: string, dir: string, text: string): TemplateSpec {
   const fields = (raw.fields ?? {}) as Record<string, FieldRule>;
   const rule = (k: string): FieldRule => {
     const r = fields[k] ?? 'forbidden';
-    if (r !== 'required' && r !== 'optional' && r !== 'forbidden') throw new Error(`${dir}/template.yaml: fields.${k} must be required|optional|forbidden`);
+    if (r !== 'required' && r !== 'optional' && r !== 'forbidden')
+      throw new Error(`${dir}/template.yaml: fields.${k} must be required|optional|forbidden`);
     return r;
   };
   const str = (k: string): string => {
@@ -82,7 +82,12 @@ function parseSpec(type: string, dir: string, text: string): TemplateSpec {
     world: str('world'),
     exports: (raw.exports as string[]) ?? [],
     providers: (raw.providers as ProviderKind[]) ?? [],
-    fields: { source_topic: rule('source_topic'), dest_topic: rule('dest_topic'), http: rule('http'), database: rule('database') },
+    fields: {
+      source_topic: rule('source_topic'),
+      dest_topic: rule('dest_topic'),
+      http: rule('http'),
+      database: rule('database'),
+    },
     witDeps: (raw.wit_deps as string[]) ?? [],
     languages: (raw.languages as Record<string, { includes: string[] }>) ?? { go: { includes: ['_go'] } },
     dir,

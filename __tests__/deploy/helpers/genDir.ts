@@ -28,8 +28,20 @@ export function manifestFor(a: GenApp, image = `localhost:5000/pelato/${a.app}:$
         {
           name: 'task',
           type: 'component',
-          properties: { image, id: a.id ?? `${a.app}-task`, config: [{ name: `${a.app}-config`, properties: { min_kelvin: a.minKelvin ?? '200' } }] },
-          traits: [{ type: 'spreadscaler', properties: { instances: 1, spread: [{ name: 'cloud', requirements: { 'host-type': 'cloud' }, weight: 100 }] } }],
+          properties: {
+            image,
+            id: a.id ?? `${a.app}-task`,
+            config: [{ name: `${a.app}-config`, properties: { min_kelvin: a.minKelvin ?? '200' } }],
+          },
+          traits: [
+            {
+              type: 'spreadscaler',
+              properties: {
+                instances: 1,
+                spread: [{ name: 'cloud', requirements: { 'host-type': 'cloud' }, weight: 100 }],
+              },
+            },
+          ],
         },
       ],
     },
@@ -69,15 +81,11 @@ export function writeGen(apps: GenApp[], dir = tempDir(), lattice = 'default'): 
   for (const a of apps) {
     mkdirSync(path.join(gen, a.app), { recursive: true });
     writeFileSync(path.join(gen, a.app, 'wadm.yaml'), stringify(manifestFor(a)));
-    if (a.pinnedDigest) writeFileSync(path.join(gen, a.app, 'wadm.pinned.yaml'), stringify(manifestFor(a, `localhost:5000/pelato/${a.app}@${a.pinnedDigest}`)));
+    if (a.pinnedDigest)
+      writeFileSync(
+        path.join(gen, a.app, 'wadm.pinned.yaml'),
+        stringify(manifestFor(a, `localhost:5000/pelato/${a.app}@${a.pinnedDigest}`)),
+      );
   }
   return dir;
-}
-
-/** Runs the CLI in-process with an explicit environment; collects stdout and stderr. */
-export async function runCli(main: (argv: string[], r: { out(l: string): void; err(l: string): void }, env: NodeJS.ProcessEnv) => Promise<number>, env: Record<string, string>, ...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) }, env as NodeJS.ProcessEnv);
-  return { code, out: out.join('\n'), err: err.join('\n'), all: [...out, ...err].join('\n') };
 }

@@ -13,7 +13,6 @@ export { freePort };
 
 export { natsServerBinary };
 
-
 export interface NatsServer {
   port: number;
   url: string;

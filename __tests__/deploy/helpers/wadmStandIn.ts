@@ -55,7 +55,12 @@ export class WadmStandIn {
 
   static async start(conn: NodeConnectionOptions, opts: StandInOptions = {}): Promise<WadmStandIn> {
     const nc = await connect({ ...conn, name: 'wadm-stand-in' });
-    const w = new WadmStandIn(nc, { lattice: opts.lattice ?? 'default', prefix: opts.prefix ?? 'wadm.api', legacy: opts.legacy ?? false, defaults: opts.defaults ?? {} });
+    const w = new WadmStandIn(nc, {
+      lattice: opts.lattice ?? 'default',
+      prefix: opts.prefix ?? 'wadm.api',
+      legacy: opts.legacy ?? false,
+      defaults: opts.defaults ?? {},
+    });
     nc.subscribe(`${w.opts.prefix}.${w.opts.lattice}.model.>`, { callback: (_e, m) => w.handle(m) });
     await nc.flush();
     return w;
@@ -79,39 +84,45 @@ export class WadmStandIn {
     const contentType = m.headers?.get('Content-Type') || undefined;
     this.calls.push({ op, ...(name ? { name } : {}), ...(contentType ? { contentType } : {}), body });
     this.onRequest?.(op, name);
-    const reply = (v: unknown): void => {
-      m.respond(enc.encode(JSON.stringify(v)));
-    };
+    m.respond(enc.encode(JSON.stringify(this.answer(op, name, body, contentType))));
+  }
+
+  /** wadm's reply to one model request. */
+  private answer(op: string, name: string | undefined, body: string, contentType?: string): unknown {
     let req: Record<string, unknown> = {};
     if (op !== 'put' && body.trim()) {
       try {
         req = JSON.parse(body) as Record<string, unknown>;
       } catch {
-        return reply({ result: 'error', message: 'Unable to parse request body' });
+        return { result: 'error', message: 'Unable to parse request body' };
       }
     }
     switch (op) {
       case 'put':
-        return reply(this.put(body, contentType));
+        return this.put(body, contentType);
       case 'get':
-        return reply(name ? this.get(name, req.version as string | undefined) : this.list(false));
+        return name ? this.get(name, req.version as string | undefined) : this.list(false);
       case 'list':
-        return reply(this.list(true));
+        return this.list(true);
       case 'versions': {
         const a = this.apps.get(name!);
-        if (!a) return reply({ result: 'notfound', message: `Model with the name ${name} not found`, versions: [] });
-        return reply({ result: 'success', message: '', versions: a.versions.map((v) => ({ version: v.version, deployed: v.version === a.deployed })) });
+        if (!a) return { result: 'notfound', message: `Model with the name ${name} not found`, versions: [] };
+        return {
+          result: 'success',
+          message: '',
+          versions: a.versions.map((v) => ({ version: v.version, deployed: v.version === a.deployed })),
+        };
       }
       case 'deploy':
-        return reply(this.deploy(name!, req.version as string | undefined));
+        return this.deploy(name!, req.version as string | undefined);
       case 'undeploy':
-        return reply(this.undeploy(name!));
+        return this.undeploy(name!);
       case 'del':
-        return reply(this.del(name!, req));
+        return this.del(name!, req);
       case 'status':
-        return reply(this.statusReply(name!));
+        return this.statusReply(name!);
       default:
-        return reply({ result: 'error', message: `Unsupported operation ${op}` });
+        return { result: 'error', message: `Unsupported operation ${op}` };
     }
   }
 
@@ -119,29 +130,69 @@ export class WadmStandIn {
     let manifest: Record<string, unknown>;
     try {
       if (contentType && contentType !== 'application/json' && contentType !== 'application/yaml') {
-        return { result: 'error', message: `Unsupported Content-Type: ${contentType}`, name: '', current_version: '', total_versions: 0 };
+        return {
+          result: 'error',
+          message: `Unsupported Content-Type: ${contentType}`,
+          name: '',
+          current_version: '',
+          total_versions: 0,
+        };
       }
       manifest = (contentType === 'application/json' ? JSON.parse(body) : parseYaml(body)) as Record<string, unknown>;
       if (!manifest || typeof manifest !== 'object') throw new Error('expected a mapping');
-      for (const k of Object.keys(manifest)) if (!TOP_FIELDS.has(k)) throw new Error(`unknown field \`${k}\`, expected one of \`apiVersion\`, \`kind\`, \`metadata\`, \`spec\``);
+      for (const k of Object.keys(manifest))
+        if (!TOP_FIELDS.has(k))
+          throw new Error(`unknown field \`${k}\`, expected one of \`apiVersion\`, \`kind\`, \`metadata\`, \`spec\``);
       for (const k of TOP_FIELDS) if (!(k in manifest)) throw new Error(`missing field \`${k}\``);
     } catch (e) {
-      return { result: 'error', message: `Unable to parse manifest: ${(e as Error).message}`, name: '', current_version: '', total_versions: 0 };
+      return {
+        result: 'error',
+        message: `Unable to parse manifest: ${(e as Error).message}`,
+        name: '',
+        current_version: '',
+        total_versions: 0,
+      };
     }
     const meta = manifest.metadata as { name: string; annotations?: Record<string, string> };
     const name = meta.name;
-    if (!/^[-\w]+$/.test(name)) return { result: 'error', message: `Manifest name ${name} contains invalid characters`, name, current_version: '', total_versions: 0 };
+    if (!/^[-\w]+$/.test(name))
+      return {
+        result: 'error',
+        message: `Manifest name ${name} contains invalid characters`,
+        name,
+        current_version: '',
+        total_versions: 0,
+      };
     meta.annotations ??= {};
     let version = meta.annotations.version;
-    if (version === 'latest') return { result: 'error', message: 'A manifest with a version "latest" is not allowed', name, current_version: '', total_versions: 0 };
+    if (version === 'latest')
+      return {
+        result: 'error',
+        message: 'A manifest with a version "latest" is not allowed',
+        name,
+        current_version: '',
+        total_versions: 0,
+      };
     if (!version) version = meta.annotations.version = `01STANDIN${String(++this.ulid).padStart(17, '0')}`;
     const app = this.apps.get(name) ?? { versions: [], status: { type: 'undeployed', message: '', scalers: [] } };
     if (app.versions.some((v) => v.version === version)) {
-      return { result: 'error', message: `Manifest version ${version} already exists`, name, current_version: version, total_versions: app.versions.length };
+      return {
+        result: 'error',
+        message: `Manifest version ${version} already exists`,
+        name,
+        current_version: version,
+        total_versions: app.versions.length,
+      };
     }
     app.versions.push({ version, manifest });
     this.apps.set(name, app);
-    return { result: app.versions.length === 1 ? 'created' : 'newversion', name, current_version: version, total_versions: app.versions.length, message: `Successfully put manifest` };
+    return {
+      result: app.versions.length === 1 ? 'created' : 'newversion',
+      name,
+      current_version: version,
+      total_versions: app.versions.length,
+      message: `Successfully put manifest`,
+    };
   }
 
   private get(name: string, version?: string) {
@@ -152,33 +203,49 @@ export class WadmStandIn {
   }
 
   private list(legacyEndpoint: boolean) {
-    if (this.opts.legacy && !legacyEndpoint) return { result: 'error', message: 'Unable to parse request: missing model name' };
+    if (this.opts.legacy && !legacyEndpoint)
+      return { result: 'error', message: 'Unable to parse request: missing model name' };
     const models = [...this.apps.entries()].map(([name, a]) => {
       const latest = a.versions[a.versions.length - 1]!;
       const m = latest.manifest.metadata as { annotations?: Record<string, string> };
-      const common = { name, version: latest.version, description: m.annotations?.description ?? null, deployed_version: a.deployed ?? null };
-      if (this.opts.legacy) return { ...common, status: this.legacyType(a.status.type), status_message: a.status.message };
+      const common = {
+        name,
+        version: latest.version,
+        description: m.annotations?.description ?? null,
+        deployed_version: a.deployed ?? null,
+      };
+      if (this.opts.legacy)
+        return { ...common, status: this.legacyType(a.status.type), status_message: a.status.message };
       return { ...common, detailed_status: this.statusObj(a), status: a.status.type, status_message: a.status.message };
     });
     return legacyEndpoint ? models : { result: 'success', message: '', models };
   }
 
   private componentIds(app: string, manifest: Record<string, unknown>): string[] {
-    const comps = ((manifest.spec as { components?: { name: string; properties?: { id?: string } }[] })?.components ?? []);
+    const comps =
+      (manifest.spec as { components?: { name: string; properties?: { id?: string } }[] })?.components ?? [];
     return comps.map((c) => c.properties?.id ?? `${app}-${c.name}`.toLowerCase().replace(/[^a-z0-9]/g, '_'));
   }
 
   private deploy(name: string, version?: string) {
     const a = this.apps.get(name);
     if (!a) return { result: 'notfound', message: `Model ${name} not found`, name };
-    const v = version && version !== 'latest' ? a.versions.find((x) => x.version === version) : a.versions[a.versions.length - 1];
+    const v =
+      version && version !== 'latest'
+        ? a.versions.find((x) => x.version === version)
+        : a.versions[a.versions.length - 1];
     if (!v) return { result: 'notfound', message: `Version ${version} of model ${name} not found`, name };
     const mine = this.componentIds(name, v.manifest);
     for (const [other, o] of this.apps) {
       if (other === name || !o.deployed) continue;
       const theirs = this.componentIds(other, o.versions.find((x) => x.version === o.deployed)!.manifest);
       const clash = mine.find((id) => theirs.includes(id));
-      if (clash) return { result: 'error', message: `Component identifier '${clash}' is already deployed in a different application '${other}'`, name };
+      if (clash)
+        return {
+          result: 'error',
+          message: `Component identifier '${clash}' is already deployed in a different application '${other}'`,
+          name,
+        };
     }
     a.deployed = v.version;
     const b = { ...this.opts.defaults, ...this.behavior.get(name) };
@@ -230,15 +297,28 @@ export class WadmStandIn {
   }
 
   private statusObj(a: App) {
-    const scalers = (a.status.scalers ?? []).map((s) => ({ id: `${s.kind ?? 'SpreadScaler'}-${s.name}`, kind: s.kind ?? 'SpreadScaler', name: s.name, status: { type: s.status, message: s.message } }));
+    const scalers = (a.status.scalers ?? []).map((s) => ({
+      id: `${s.kind ?? 'SpreadScaler'}-${s.name}`,
+      kind: s.kind ?? 'SpreadScaler',
+      name: s.name,
+      status: { type: s.status, message: s.message },
+    }));
     if (this.opts.legacy) {
       return {
         version: a.deployed ?? '',
         status: { type: this.legacyType(a.status.type), message: a.status.message },
-        components: (a.status.scalers ?? []).map((s) => ({ name: s.name, type: 'component', status: { type: this.legacyType(s.status), message: s.message }, traits: [{ type: s.kind ?? 'spreadscaler', status: { type: this.legacyType(s.status), message: s.message } }] })),
+        components: (a.status.scalers ?? []).map((s) => ({
+          name: s.name,
+          type: 'component',
+          status: { type: this.legacyType(s.status), message: s.message },
+          traits: [{ type: s.kind ?? 'spreadscaler', status: { type: this.legacyType(s.status), message: s.message } }],
+        })),
       };
     }
-    return { status: { type: a.status.type, ...(a.status.message ? { message: a.status.message } : {}) }, ...(scalers.length ? { scalers } : {}) };
+    return {
+      status: { type: a.status.type, ...(a.status.message ? { message: a.status.message } : {}) },
+      ...(scalers.length ? { scalers } : {}),
+    };
   }
 
   private statusReply(name: string) {

@@ -18,7 +18,8 @@ function pgBin(name: string): string {
   const root = '/usr/lib/postgresql';
   const versions = existsSync(root) ? readdirSync(root).sort() : [];
   const bin = versions.map((v) => path.join(root, v, 'bin', name)).find(existsSync);
-  if (!bin) throw new Error(`PostgreSQL's ${name} not found under ${root}: install the postgresql package (.ci/run does)`);
+  if (!bin)
+    throw new Error(`PostgreSQL's ${name} not found under ${root}: install the postgresql package (.ci/run does)`);
   return bin;
 }
 
@@ -26,7 +27,8 @@ export async function startPostgres(): Promise<TestPostgres> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pelato-pg-'));
   chmodSync(dir, 0o755);
   const asRoot = process.getuid?.() === 0;
-  const run = (cmd: string, args: string[]) => (asRoot ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args]) as [string, string[]];
+  const run = (cmd: string, args: string[]) =>
+    (asRoot ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args]) as [string, string[]];
   if (asRoot) {
     const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
     const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
@@ -35,7 +37,10 @@ export async function startPostgres(): Promise<TestPostgres> {
   const data = path.join(dir, 'data');
   execFileSync(...run(pgBin('initdb'), ['-D', data, '-U', 'pelato', '--auth=trust', '-E', 'UTF8']), { stdio: 'pipe' });
   const port = await freePort();
-  const child: ChildProcess = spawn(...run(pgBin('postgres'), ['-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', dir]), { stdio: 'ignore' });
+  const child: ChildProcess = spawn(
+    ...run(pgBin('postgres'), ['-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', dir]),
+    { stdio: 'ignore' },
+  );
   const url = `postgres://pelato@127.0.0.1:${port}/postgres`;
   for (let i = 0; ; i++) {
     const client = new pg.Client({ connectionString: url });

@@ -3,20 +3,25 @@
 // An HTTP POST to the configured path runs exec_task on the whole request body. A non-empty result is
 // published to the destination subject and returned with status 200; an empty result publishes nothing
 // and answers 204. Other paths get 404, other methods 405, a panic in exec_task 500, a failed publish
-// 502. Messages on the subscribed subject (if any) are handled the same way, without a response.
+// 502. With bearer auth, a missing or wrong token gets 401 before the body is read. A body larger than
+// the limit gets 413 (its rest is never read), one that has not arrived by the deadline 408.
+// Messages on the subscribed subject (if any) are handled the same way, without a response.
 
 //go:generate go tool wit-bindgen-go generate --world http-producer-nats --out gen ./wit
 
 package main
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 
 	"go.bytecodealliance.org/cm"
 
+	monotonicclock "pelatotask/gen/wasi/clocks/monotonic-clock"
+	"pelatotask/gen/wasi/config/runtime"
 	incominghandler "pelatotask/gen/wasi/http/incoming-handler"
 	httptypes "pelatotask/gen/wasi/http/types"
+	"pelatotask/gen/wasi/io/poll"
 	"pelatotask/gen/wasmcloud/messaging/handler"
 	"pelatotask/gen/wasmcloud/messaging/types"
 )
@@ -24,6 +29,14 @@ import (
 const (
 	pelatoDestSubject = "living_room_kelvin_data"
 	pelatoHTTPPath    = "/readings"
+	// Largest body accepted, in bytes (http.max_body).
+	pelatoMaxBody = 1048576
+	// From the request's arrival to the end of its body, in nanoseconds (http.timeout).
+	pelatoTimeout = 10000 * 1000000
+	// http.auth: the token is read at run time from the named config deploy puts on the lattice, so
+	// rotating it needs no rebuild.
+	pelatoAuthRequired = false
+	pelatoTokenKey     = "pelato_http_token"
 )
 
 type pelatoResult = cm.Result[string, struct{}, string]
@@ -35,6 +48,7 @@ func init() {
 
 func pelatoHandleHTTP(req httptypes.IncomingRequest, out httptypes.ResponseOutparam) {
 	pelatoResetAllocs()
+	deadline := monotonicclock.Now() + pelatoTimeout
 	path := "/"
 	pathWithQuery := req.PathWithQuery()
 	if p := pathWithQuery.Some(); p != nil {
@@ -45,12 +59,51 @@ func pelatoHandleHTTP(req httptypes.IncomingRequest, out httptypes.ResponseOutpa
 		return
 	}
 	if method := req.Method(); !method.Post() {
-		pelatoRespond(out, 405, "method not allowed: use POST\n")
+		pelatoRespondWith(out, 405, "method not allowed: use POST\n", "allow", "POST")
 		return
 	}
-	body, err := pelatoReadBody(req)
-	if err != nil {
-		pelatoRespond(out, 400, err.Error()+"\n")
+	headers := req.Headers()
+	if pelatoAuthRequired {
+		status, challenge := pelatoAuthStatus(pelatoHeader(headers, "authorization"), pelatoToken())
+		if status == 503 {
+			headers.ResourceDrop()
+			pelatoLogError("http.auth is on but the lattice holds no token (named config " + pelatoTokenKey + "): refusing every request; run pelato deploy with the token set")
+			pelatoRespond(out, 503, "authentication is not configured\n")
+			return
+		}
+		if status != 0 {
+			headers.ResourceDrop()
+			pelatoRespondWith(out, status, "unauthorized\n", "www-authenticate", challenge)
+			return
+		}
+	}
+	lengths := pelatoHeader(headers, "content-length")
+	headers.ResourceDrop()
+	if len(lengths) > 1 {
+		pelatoRespond(out, 400, "more than one content-length\n")
+		return
+	}
+	if len(lengths) == 1 {
+		n, err := strconv.ParseUint(strings.TrimSpace(lengths[0]), 10, 64)
+		if err != nil {
+			pelatoRespond(out, 400, "invalid content-length\n")
+			return
+		}
+		if n > pelatoMaxBody {
+			pelatoRespond(out, 413, "request body larger than "+strconv.Itoa(pelatoMaxBody)+" bytes\n")
+			return
+		}
+	}
+	body, status := pelatoReadBody(req, deadline)
+	switch status {
+	case 408:
+		pelatoRespond(out, 408, "request body not received in time\n")
+		return
+	case 413:
+		pelatoRespond(out, 413, "request body larger than "+strconv.Itoa(pelatoMaxBody)+" bytes\n")
+		return
+	case 400:
+		pelatoRespond(out, 400, "reading the request body failed\n")
 		return
 	}
 	res, err := pelatoRun(body)
@@ -70,6 +123,28 @@ func pelatoHandleHTTP(req httptypes.IncomingRequest, out httptypes.ResponseOutpa
 	pelatoRespond(out, 200, res)
 }
 
+// pelatoToken is the configured bearer token, read on every request so a rotated one applies at once.
+func pelatoToken() string {
+	res := runtime.Get(pelatoTokenKey)
+	if res.IsErr() {
+		return ""
+	}
+	if v := res.OK().Some(); v != nil {
+		return *v
+	}
+	return ""
+}
+
+// pelatoHeader returns the values of one header (names are case-insensitive in wasi:http).
+func pelatoHeader(headers httptypes.Fields, name string) []string {
+	values := headers.Get(httptypes.FieldKey(name))
+	var out []string
+	for _, v := range values.Slice() {
+		out = append(out, string(cm.List[uint8](v).Slice()))
+	}
+	return out
+}
+
 func pelatoHandleMessage(msg types.BrokerMessage) pelatoResult {
 	pelatoResetAllocs()
 	res, err := pelatoRun(string(msg.Body.Slice())) // the whole body, whatever its length
@@ -85,41 +160,74 @@ func pelatoHandleMessage(msg types.BrokerMessage) pelatoResult {
 	return cm.OK[pelatoResult](struct{}{})
 }
 
-// pelatoReadBody reads the whole request body stream.
-func pelatoReadBody(req httptypes.IncomingRequest) (string, error) {
+// pelatoReadBody reads the request body until its end, the body limit or the deadline, whichever comes
+// first. status is 0 on success, 413 past the limit, 408 past the deadline, 400 when the stream fails.
+// It never holds more than pelatoMaxBody+1 bytes, and never waits past the deadline: a client that sends
+// slowly (or not at all) is cut off instead of holding the instance.
+func pelatoReadBody(req httptypes.IncomingRequest, deadline monotonicclock.Instant) (string, uint16) {
 	bodyRes := req.Consume()
 	if bodyRes.IsErr() {
-		return "", fmt.Errorf("request body already consumed")
+		return "", 400
 	}
 	body := *bodyRes.OK()
 	streamRes := body.Stream()
 	if streamRes.IsErr() {
 		body.ResourceDrop()
-		return "", fmt.Errorf("request body stream unavailable")
+		return "", 400
 	}
 	stream := *streamRes.OK()
+	ready := stream.Subscribe()
 	var buf []byte
+	status := uint16(0)
 	for {
-		r := stream.BlockingRead(64 * 1024)
+		want := min(64*1024, pelatoMaxBody+1-len(buf))
+		r := stream.Read(uint64(want))
 		if r.IsErr() {
-			if r.Err().Closed() {
-				break // end of body
+			if !r.Err().Closed() {
+				status = 400
 			}
-			stream.ResourceDrop()
-			body.ResourceDrop()
-			return "", fmt.Errorf("reading request body failed")
+			break // closed: end of body
 		}
-		buf = append(buf, r.OK().Slice()...)
+		chunk := r.OK().Slice()
+		buf = append(buf, chunk...)
+		if len(buf) > pelatoMaxBody {
+			status = 413
+			break
+		}
+		if len(chunk) > 0 {
+			continue
+		}
+		now := monotonicclock.Now()
+		if now >= deadline {
+			status = 408
+			break
+		}
+		timer := monotonicclock.SubscribeDuration(monotonicclock.Duration(deadline - now))
+		poll.Poll(cm.ToList([]poll.Pollable{ready, timer}))
+		timer.ResourceDrop()
 	}
-	stream.ResourceDrop() // the stream must be dropped before its body
+	// Children go before their parents: the pollable, then the stream, then the body.
+	ready.ResourceDrop()
+	stream.ResourceDrop()
 	body.ResourceDrop()
-	return string(buf), nil
+	if status != 0 {
+		return "", status
+	}
+	return string(buf), 0
 }
 
 // pelatoRespond sends status and a text/plain body.
 func pelatoRespond(out httptypes.ResponseOutparam, status uint16, text string) {
+	pelatoRespondWith(out, status, text)
+}
+
+// pelatoRespondWith sends status, a text/plain body and extra headers given as name, value pairs.
+func pelatoRespondWith(out httptypes.ResponseOutparam, status uint16, text string, extra ...string) {
 	headers := httptypes.NewFields()
 	headers.Set("content-type", cm.ToList([]httptypes.FieldValue{httptypes.FieldValue(cm.ToList([]byte("text/plain; charset=utf-8")))}))
+	for i := 0; i+1 < len(extra); i += 2 {
+		headers.Set(httptypes.FieldKey(extra[i]), cm.ToList([]httptypes.FieldValue{httptypes.FieldValue(cm.ToList([]byte(extra[i+1])))}))
+	}
 	resp := httptypes.NewOutgoingResponse(headers)
 	resp.SetStatusCode(httptypes.StatusCode(status))
 	bodyRes := resp.Body()
