@@ -80,7 +80,10 @@ export const SEED_README_WORKFLOW_FLAT = SEED_README_WORKFLOW.split('\n')
   .map((l) => l.trimStart())
   .join('\n');
 
-/** The task file format of 000 ("Definizione Tasks"), with its empty import block and `string{`. */
+/**
+ * The task file format of 001 ("Task files"), with its empty import block and `string{`; its placeholder
+ * line "... your code ..." is dropped and `response` (never declared) is `arg`, so that it compiles.
+ */
 export const SEED_TASK_MINIMAL = `package main
 import (
 )

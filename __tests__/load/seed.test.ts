@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { generate } from '../../src/generate/generate.js';
 import { loadWorkflow } from '../../src/load/workflow.js';
-import { cleanupProjects, makeProject } from '../helpers/project.js';
+import { cleanupProjects, makeProject, ROOT } from '../helpers/project.js';
 import { runCli as cli } from '../helpers/cli.js';
 import { diagnosticsOf } from '../helpers/diagnostics.js';
 import * as seed from '../helpers/seed.js';
@@ -15,6 +15,39 @@ import * as seed from '../helpers/seed.js';
 afterAll(cleanupProjects);
 
 describe("the seed documents' workflows", () => {
+  // The helpers re-indent the seed's examples (the extracted text lost its indentation); this holds them
+  // to the seed files themselves, so a helper cannot drift into a workflow the seed never wrote.
+  test("the workflows and task files used here are the seed documents' own lines, in order", () => {
+    const seeds = path.join(ROOT, '..', 'shared', 'seeds');
+    const lines = (file: string) =>
+      readFileSync(path.join(seeds, file), 'utf8')
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean);
+    const thesis = lines('000_7629888f82ebf4d8.txt');
+    const readme = lines('001_d78f6177990a9fd0.txt');
+    const inOrder = (text: string, doc: string[]) => {
+      let at = 0;
+      for (const l of text
+        .split('\n')
+        .map((x) => x.trim())
+        .filter(Boolean)) {
+        const found = doc.indexOf(l, at);
+        if (found < 0) return `not in the seed after line ${at}: ${l}`;
+        at = found + 1;
+      }
+      return 'ok';
+    };
+    expect(inOrder(seed.SEED_README_WORKFLOW, readme)).toBe('ok');
+    expect(inOrder(seed.SEED_SETUP_WORKFLOW, thesis)).toBe('ok');
+    expect(inOrder(seed.SEED_TEMPERATURE_WORKFLOW, thesis)).toBe('ok');
+    // the placeholder lines are the only changes (see SEED_TASK_MINIMAL and SEED_TASK_JSON)
+    expect(inOrder(seed.SEED_TASK_MINIMAL.replace('return arg', 'return response'), readme)).toBe('ok');
+    expect(inOrder(seed.SEED_TASK_JSON.replace('req.Data = req.Data * 2\n', ''), thesis)).toBe('ok');
+    // and the check can fail
+    expect(inOrder('tasks:\n- name: Not in the seed\n', readme)).toMatch(/^not in the seed/);
+  });
+
   test('the seed README example: no project_name (the folder name, with a warning), target:, "..."', async () => {
     const dir = makeProject({ 'workflow.yaml': seed.SEED_README_WORKFLOW, 'tasks/aggregate.go': seed.SEED_TASK_JSON });
     const wf = loadWorkflow(dir);
