@@ -25,7 +25,7 @@ const JS = 'export function execTask(arg: string): string { return arg; }\n';
 
 describe('the workflow schema agrees with the loader', () => {
   const accepted: Array<[string, string, Record<string, string>]> = [
-    ...['temperature', 'temperature-ts', 'greenhouse', 'hello'].map(
+    ...['temperature', 'temperature-ts', 'greenhouse', 'hello', 'secure-ingest'].map(
       (e) =>
         [`examples/${e}`, readFileSync(path.join(ROOT, 'examples', e, 'workflow.yaml'), 'utf8'), {}] as [
           string,

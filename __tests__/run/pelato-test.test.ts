@@ -9,6 +9,16 @@ afterAll(cleanupProjects);
 const run = (...argv: string[]) => runCli({ PARALLEL_BUILD: '2' }, ...argv);
 
 describe('pelato test', () => {
+  test('examples/secure-ingest passes: a made-up token, its TLS files not needed, 413 past http.max_body', async () => {
+    const si = tempDir();
+    copyExample('secure-ingest', si);
+    const r = await run('test', si);
+    expect(r.err).toBe('');
+    expect(r.out).toContain('✓ one byte more is refused before it is read (HTTP 413)');
+    expect(r.out.split('\n').pop()).toBe('6 passed, 0 failed');
+    expect(r.code).toBe(0);
+  }, 600_000);
+
   const dir = tempDir();
   copyExample('hello', dir);
 
