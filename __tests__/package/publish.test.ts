@@ -16,6 +16,7 @@ import {
   classifyOrasError,
   fetchManifest,
   findByContentHash,
+  lazyLogin,
   login,
   MANIFEST_MEDIA_TYPE,
   parseRef,
@@ -28,6 +29,7 @@ import {
   type PushResult,
 } from '../../src/package/publish/index.js';
 import { cleanupProjects, tempDir } from '../helpers/project.js';
+import { challengeParams } from '../../src/package/publish/registryApi.js';
 import { freePort, recordingOras, startRegistry, useTestOras, type TestRegistry } from './helpers/registry.js';
 
 const sha = (b: Buffer) => 'sha256:' + createHash('sha256').update(b).digest('hex');
@@ -407,6 +409,55 @@ describe('a registry with basic auth', () => {
     expect(calls.join('\n')).not.toContain(secured.password!);
   });
 
+  test('lazyLogin: look-ups go over HTTP with the credentials; unchanged costs no oras process, new is login + cp', async () => {
+    const oras = recordingOras(work);
+    const wrapped = { ...env, PELATO_ORAS: oras.binary };
+    const first = lazyLogin(secured.host, secured.user!, secured.password!, { env: wrapped });
+    const inp = input(secured, 'lazy', '1.0.0', wasmFile('lazy.wasm', 'lazy'), {
+      env: wrapped,
+      login: first.login,
+      credentials: first.credentials,
+    });
+    try {
+      expect((await findByContentHash(inp.ref, inp.contentHash, inp)).status).toBe('absent');
+      expect(oras.calls()).toEqual([]);
+      expect((await pushComponent(inp)).action).toBe('pushed');
+      const calls = oras.calls().map((c) => c.split(' ').slice(0, 2).join(' '));
+      expect(calls).toEqual(['login 127.0.0.1:' + secured.port, 'cp --from-oci-layout']);
+    } finally {
+      first.dispose();
+    }
+    // A later run finds it unchanged without starting oras at all (no login either).
+    const again = lazyLogin(secured.host, secured.user!, secured.password!, { env: wrapped });
+    try {
+      const opts = { env: wrapped, login: again.login, credentials: again.credentials };
+      expect((await findByContentHash(inp.ref, inp.contentHash, opts)).status).toBe('same');
+      expect((await pushComponent({ ...inp, ...opts })).action).toBe('unchanged');
+      expect(oras.calls()).toHaveLength(2); // still only the first run's login and cp
+    } finally {
+      again.dispose();
+    }
+    expect(readdirSync(tmp).filter((f) => f.startsWith('pelato-registry-auth-'))).toEqual([]);
+  });
+
+  test('lazyLogin with a wrong password: the look-up falls back to oras, which says unauthorized', async () => {
+    const wrong = secured.password! + 'X';
+    const l = lazyLogin(secured.host, secured.user!, wrong, { env });
+    try {
+      const e = await rejection(
+        findByContentHash(`${secured.host}/pelato/lazy:1.0.0`, 'sha256:x', {
+          env,
+          login: l.login,
+          credentials: l.credentials,
+        }),
+      );
+      expect(e.message).toMatch(/unauthorized/);
+      expect(everything(e)).not.toContain(wrong);
+    } finally {
+      l.dispose();
+    }
+  });
+
   test('withLogin removes the credentials even when the work fails', async () => {
     let seen = '';
     await expect(
@@ -465,5 +516,19 @@ describe('classifyOrasError', () => {
     ['Error: something else entirely', 'other'],
   ])('%s', (stderr, kind) => {
     expect(classifyOrasError(stderr)).toBe(kind);
+  });
+});
+
+describe('challengeParams (the registry API reader)', () => {
+  test('reads quoted and bare auth-params of a Bearer challenge', () => {
+    expect(
+      challengeParams('Bearer realm="https://ghcr.io/token",service="ghcr.io",scope="repository:a/b:pull"'),
+    ).toEqual({ realm: 'https://ghcr.io/token', service: 'ghcr.io', scope: 'repository:a/b:pull' });
+    expect(challengeParams('Bearer realm=https://auth.example/t, service=reg, error="in\\"valid"')).toEqual({
+      realm: 'https://auth.example/t',
+      service: 'reg',
+      error: 'in"valid',
+    });
+    expect(challengeParams('Basic realm="Registry Realm"')).toEqual({ realm: 'Registry Realm' });
   });
 });

@@ -24655,7 +24655,7 @@ function extend(target) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_report_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8935);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1088);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9097);
 
 
 // A reader that stops early (`pelato gen | head -1`) closes the pipe: stop quietly, as other
@@ -24675,7 +24675,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1088:
+/***/ 9097:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -26433,6 +26433,106 @@ function exec_runOras(args, opts) {
     return run(orasTool(opts.env), args, { timeoutHint: 'check that the registry answers, then try again', ...opts });
 }
 
+;// CONCATENATED MODULE: ./src/package/publish/registryApi.ts
+/**
+ * Looking a tag up through the OCI distribution API from this process, for incremental builds.
+ *
+ * Why not oras here: a build looks up every task's tag before deciding to compile, and on a no-change
+ * run that is all it does. One `oras manifest fetch` per task cost about 50 ms of CPU (a Go program
+ * starting, reading its config, connecting): 20 tasks took about 1 s on 2 cores, against a few ms each
+ * over a kept-alive connection here. Pushing and everything else stays with oras (oras.ts).
+ *
+ * This reader only settles what it can settle for sure: the tag exists (the manifest's bytes) or it
+ * does not (404). Anything else — a certificate Node does not trust but the system does, credentials
+ * only oras knows (the user's own docker logins or credential helpers), a refusal, an odd answer — is
+ * `undefined`, and the caller asks oras, whose answers and messages stay what they were.
+ */
+
+// What oras asks for too: the manifest kinds a tag may point at (the caller refuses indexes).
+const ACCEPT = [
+    'application/vnd.oci.image.manifest.v1+json',
+    'application/vnd.oci.image.index.v1+json',
+    'application/vnd.docker.distribution.manifest.v2+json',
+    'application/vnd.docker.distribution.manifest.list.v2+json',
+].join(', ');
+/** The tag's manifest bytes, 'absent', or undefined when this reader cannot tell (ask oras). */
+async function lookupManifest(ref, opts) {
+    const plain = opts.plainHttp ?? isLoopbackRegistry(ref.registry);
+    const base = `${plain ? 'http' : 'https'}://${ref.registry}`;
+    const url = `${base}/v2/${ref.repository}/manifests/${ref.tag}`;
+    const signal = AbortSignal.timeout(opts.timeoutMs ?? 30_000);
+    try {
+        let res = await fetch(url, { headers: { accept: ACCEPT }, signal, redirect: 'manual' });
+        if (res.status === 401) {
+            await res.arrayBuffer();
+            const auth = await authorization(res.headers.get('www-authenticate'), ref, base, opts, signal);
+            if (!auth)
+                return undefined;
+            res = await fetch(url, { headers: { accept: ACCEPT, authorization: auth }, signal, redirect: 'manual' });
+        }
+        if (res.status === 404) {
+            await res.arrayBuffer();
+            return { status: 'absent' };
+        }
+        if (res.status !== 200) {
+            await res.arrayBuffer();
+            return undefined;
+        }
+        return { status: 'found', body: Buffer.from(await res.arrayBuffer()) };
+    }
+    catch {
+        // unreachable, TLS, timeout: oras tells the user which, in the words they know from it
+        return undefined;
+    }
+}
+/** The Authorization header a 401's challenge asks for, or undefined when only oras could answer it. */
+async function authorization(challenge, ref, base, opts, signal) {
+    if (!challenge)
+        return undefined;
+    const basic = opts.credentials
+        ? `Basic ${Buffer.from(`${opts.credentials.user}:${opts.credentials.password}`).toString('base64')}`
+        : undefined;
+    const scheme = /^\s*(\w+)/.exec(challenge)?.[1]?.toLowerCase();
+    if (scheme === 'basic')
+        return basic;
+    if (scheme !== 'bearer')
+        return undefined;
+    const params = challengeParams(challenge);
+    if (!params.realm)
+        return undefined;
+    let realm;
+    try {
+        realm = new URL(params.realm);
+    }
+    catch {
+        return undefined;
+    }
+    // Credentials travel to the token service only over HTTPS, or to the registry itself on plain HTTP.
+    const sameOrigin = realm.origin === new URL(base).origin;
+    if (basic && realm.protocol !== 'https:' && !sameOrigin)
+        return undefined;
+    if (params.service)
+        realm.searchParams.set('service', params.service);
+    realm.searchParams.set('scope', `repository:${ref.repository}:pull`);
+    const res = await fetch(realm, { headers: basic ? { authorization: basic } : {}, signal, redirect: 'manual' });
+    if (res.status !== 200) {
+        await res.arrayBuffer();
+        return undefined;
+    }
+    const body = (await res.json().catch(() => ({})));
+    const token = typeof body.token === 'string' ? body.token : body.access_token;
+    return typeof token === 'string' && token ? `Bearer ${token}` : undefined;
+}
+/** `Bearer realm="…",service="…",scope="…"` → its parameters (RFC 7235 auth-params, quoted or not). */
+function challengeParams(challenge) {
+    const out = {};
+    const re = /(\w+)=(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))/g;
+    for (const m of challenge.replace(/^\s*\w+\s+/, '').matchAll(re)) {
+        out[m[1].toLowerCase()] = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : (m[3] ?? '');
+    }
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/package/publish/oras.ts
 /**
  * Publishing components to an OCI registry with the oras CLI (1.2 or newer).
@@ -26441,17 +26541,20 @@ function exec_runOras(args, opts) {
  * the push: a tag that already holds that digest is left alone ('unchanged'), a tag that holds anything
  * else is refused unless overwriting is allowed, because published versions are immutable.
  *
- * oras processes per task (bench/build.mjs counts them): an unchanged task is one `manifest fetch` (the
- * content-hash annotation is in the manifest; the config blob is not needed to decide); a new one is that
- * fetch, a `manifest fetch --descriptor` right before the push (a compile of seconds to minutes lies
- * between the two, and another run may have tagged the version meanwhile: the immutability check stays
- * next to the push) and one `oras cp` from an OCI layout written here, which uploads both blobs and the
- * manifest. There is no look-up after the push: oras checks the registry's Docker-Content-Digest against
- * the manifest it sent and fails on a mismatch (oras-go's manifest push, verifyContentDigest).
+ * oras processes per task (bench/build.mjs counts them): none for an unchanged task, one `oras cp` for a
+ * new one. The look-ups — the content hash before deciding to compile (the content-hash annotation is in
+ * the manifest; the config blob is not needed to decide), and the tag again right before the push (a
+ * compile of seconds to minutes lies between the two, and another run may have tagged the version
+ * meanwhile: the immutability check stays next to the push) — go to the registry's HTTP API from this
+ * process (registryApi.ts), falling back to `oras manifest fetch` for anything that reader cannot settle.
+ * The `oras cp` from an OCI layout written here uploads both blobs and the manifest. There is no look-up
+ * after the push: oras checks the registry's Docker-Content-Digest against the manifest it sent and fails
+ * on a mismatch (oras-go's manifest push, verifyContentDigest).
  *
  * Credentials: `login` writes them with `--password-stdin` into a private registry config file (0600, in a
- * 0700 temporary folder) that the caller passes to the other calls and disposes of; nothing is written to
- * the user's ~/.docker. Without a registry config, oras uses the user's own logins (read only).
+ * 0700 temporary folder) that the caller passes to the other calls and disposes of (`lazyLogin` only when
+ * an oras call first needs it); nothing is written to the user's ~/.docker. Without a registry config,
+ * oras uses the user's own logins (read only).
  */
 
 
@@ -26461,7 +26564,18 @@ function exec_runOras(args, opts) {
 
 
 
+
 const MIN_ORAS_VERSION = '1.2.0';
+/** The options with `registryConfig` made by `login` if it is not there yet: what every oras call uses. */
+async function withConfig(opts) {
+    if (opts.registryConfig || !opts.login)
+        return opts;
+    return { ...opts, registryConfig: await opts.login() };
+}
+/** Tries the registry's HTTP API first (registryApi.ts); undefined means "ask oras". */
+function lookup(r, opts) {
+    return lookupManifest(r, { plainHttp: opts.plainHttp, credentials: opts.credentials, timeoutMs: opts.timeoutMs });
+}
 /** Checks that oras is installed and at least MIN_ORAS_VERSION. */
 async function checkOras(env) {
     const bin = orasBinary(env);
@@ -26579,6 +26693,23 @@ async function withLogin(registry, user, password, opts, fn) {
         l.dispose();
     }
 }
+/**
+ * A login made when an oras call first needs one, at most once; `dispose` removes it if it was made.
+ * Spread into RegistryOptions (`login`, `credentials`).
+ */
+function lazyLogin(registry, user, password, opts) {
+    let made;
+    let done;
+    return {
+        credentials: { user, password },
+        login: async () => {
+            made ??= login(registry, user, password, opts).then((l) => (done = l));
+            return (await made).registryConfig;
+        },
+        // Called once every call has settled, so a login that was made is in `done` by then.
+        dispose: () => done?.dispose(),
+    };
+}
 // ---------------------------------------------------------------------------------------------------
 // Reading
 function plainHttp(registry, opts) {
@@ -26594,8 +26725,20 @@ function commonArgs(ref, opts) {
     ];
 }
 /** What the tag points at, or undefined when the tag (or repository) does not exist. */
-async function resolveTag(ref, opts) {
+async function resolveTag(ref, given) {
     const r = reference_parseRef(ref);
+    const fast = await lookup(r, given);
+    if (fast?.status === 'absent')
+        return undefined;
+    if (fast?.status === 'found') {
+        const m = parseJson(fast.body, `the manifest of ${ref}`);
+        return {
+            digest: sha256Digest(fast.body),
+            size: fast.body.length,
+            mediaType: typeof m?.mediaType === 'string' ? m.mediaType : '',
+        };
+    }
+    const opts = await withConfig(given);
     const res = await exec_runOras(['manifest', 'fetch', '--descriptor', formatRef(r), ...commonArgs(r, opts)], {
         env: opts.env,
         timeoutMs: opts.timeoutMs,
@@ -26612,8 +26755,9 @@ async function resolveTag(ref, opts) {
     return { digest: d.digest, size: d.size, mediaType: d.mediaType ?? '' };
 }
 /** The manifest (with its digest computed from the bytes received) and its config; undefined when the tag does not exist. */
-async function fetchManifest(ref, opts) {
-    const got = await fetchManifestOnly(ref, opts);
+async function fetchManifest(ref, given) {
+    const got = await fetchManifestOnly(ref, given);
+    const opts = await withConfig(given);
     if (!got)
         return undefined;
     const r = parseRef(ref);
@@ -26629,9 +26773,15 @@ async function fetchManifest(ref, opts) {
     }
     return { ...got, config };
 }
-/** One `oras manifest fetch`: the manifest, its digest and content hash, without the config blob. */
-async function fetchManifestOnly(ref, opts) {
+/** The manifest, its digest and content hash, without the config blob: one HTTP request, else one oras call. */
+async function fetchManifestOnly(ref, given) {
     const r = reference_parseRef(ref);
+    const fast = await lookup(r, given);
+    if (fast?.status === 'absent')
+        return undefined;
+    if (fast?.status === 'found')
+        return manifestOf(ref, fast.body);
+    const opts = await withConfig(given);
     const res = await exec_runOras(['manifest', 'fetch', formatRef(r), ...commonArgs(r, opts)], {
         env: opts.env,
         timeoutMs: opts.timeoutMs,
@@ -26642,13 +26792,17 @@ async function fetchManifestOnly(ref, opts) {
             return undefined;
         throw e;
     }
-    const manifest = parseJson(res.stdout, `the manifest of ${ref}`);
+    return manifestOf(ref, res.stdout);
+}
+/** A manifest's bytes as received: checked to be an image manifest, its digest computed from them. */
+function manifestOf(ref, bytes) {
+    const manifest = parseJson(bytes, `the manifest of ${ref}`);
     if (!manifest || typeof manifest !== 'object' || !manifest.config || !Array.isArray(manifest.layers)) {
         throw new diagnostics/* PelatoError */.K7(`${ref} is not an OCI image manifest (an index or an unknown format)`, 'point the reference at a component image');
     }
     return {
-        digest: sha256Digest(res.stdout),
-        size: res.stdout.length,
+        digest: sha256Digest(bytes),
+        size: bytes.length,
         manifest,
         contentHash: manifest.annotations?.[ANNOTATION_CONTENT_HASH],
     };
@@ -26717,6 +26871,7 @@ async function pushComponent(input) {
     const existing = await resolveTag(ref, input);
     if (existing?.digest === art.manifestDigest)
         return result('unchanged');
+    const { registryConfig } = await withConfig(input);
     if (existing && !input.allowOverwrite) {
         throw new diagnostics/* PelatoError */.K7(`${ref} already exists with a different digest (tags are immutable): bump the version in workflow.yaml`, `the registry has ${existing.digest}, this build is ${art.manifestDigest}`);
     }
@@ -26731,7 +26886,7 @@ async function pushComponent(input) {
         }
         const to = [
             ...(plainHttp(r.registry, input) ? ['--to-plain-http'] : []),
-            ...(input.registryConfig ? ['--to-registry-config', input.registryConfig] : []),
+            ...(registryConfig ? ['--to-registry-config', registryConfig] : []),
         ];
         const res = await exec_runOras(['cp', '--from-oci-layout', `layout:${LAYOUT_TAG}`, ref, ...to], {
             cwd: dir,
@@ -26795,11 +26950,27 @@ async function build(opts) {
     };
     for (const t of plan.tasks)
         opts.onEvent?.({ task: t.component_name, phase: 'queued' });
-    const run = async (registryConfig) => pool(plan.tasks, opts.parallel, (task) => buildTask(task, opts, idFor, { env: opts.env, plainHttp: opts.plainHttp, registryConfig }));
     const registry = plan.tasks[0] ? reference_parseRef(plan.tasks[0].image).registry : undefined;
-    const tasks = opts.push && opts.registryUser && registry
-        ? await withLogin(registry, opts.registryUser, opts.registryPassword ?? '', { env: opts.env, plainHttp: opts.plainHttp }, (cfg) => run(cfg))
-        : await run();
+    // Logged in on first need: the look-ups go over HTTP with the credentials themselves, so a build
+    // that finds every task unchanged starts no `oras login`.
+    const login = opts.push && opts.registryUser && registry
+        ? lazyLogin(registry, opts.registryUser, opts.registryPassword ?? '', {
+            env: opts.env,
+            plainHttp: opts.plainHttp,
+        })
+        : undefined;
+    const reg = {
+        env: opts.env,
+        plainHttp: opts.plainHttp,
+        ...(login ? { login: login.login, credentials: login.credentials } : {}),
+    };
+    let tasks;
+    try {
+        tasks = await pool(plan.tasks, opts.parallel, (task) => buildTask(task, opts, idFor, reg));
+    }
+    finally {
+        login?.dispose();
+    }
     const result = {
         ok: tasks.every((t) => t.status !== 'failed'),
         pushed: opts.push,

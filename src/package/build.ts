@@ -26,8 +26,8 @@ import {
   digestRef,
   findByContentHash,
   parseRef,
+  lazyLogin,
   pushComponent,
-  withLogin,
   type RegistryOptions,
 } from './publish/index.js';
 import { toolchainId } from './toolchain.js';
@@ -101,21 +101,27 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     return ids.get(language)!;
   };
   for (const t of plan.tasks) opts.onEvent?.({ task: t.component_name, phase: 'queued' });
-  const run = async (registryConfig?: string) =>
-    pool(plan.tasks, opts.parallel, (task) =>
-      buildTask(task, opts, idFor, { env: opts.env, plainHttp: opts.plainHttp, registryConfig }),
-    );
   const registry = plan.tasks[0] ? parseRef(plan.tasks[0].image).registry : undefined;
-  const tasks =
+  // Logged in on first need: the look-ups go over HTTP with the credentials themselves, so a build
+  // that finds every task unchanged starts no `oras login`.
+  const login =
     opts.push && opts.registryUser && registry
-      ? await withLogin(
-          registry,
-          opts.registryUser,
-          opts.registryPassword ?? '',
-          { env: opts.env, plainHttp: opts.plainHttp },
-          (cfg) => run(cfg),
-        )
-      : await run();
+      ? lazyLogin(registry, opts.registryUser, opts.registryPassword ?? '', {
+          env: opts.env,
+          plainHttp: opts.plainHttp,
+        })
+      : undefined;
+  const reg: RegistryOptions = {
+    env: opts.env,
+    plainHttp: opts.plainHttp,
+    ...(login ? { login: login.login, credentials: login.credentials } : {}),
+  };
+  let tasks: BuiltTask[];
+  try {
+    tasks = await pool(plan.tasks, opts.parallel, (task) => buildTask(task, opts, idFor, reg));
+  } finally {
+    login?.dispose();
+  }
   const result: BuildResult = {
     ok: tasks.every((t) => t.status !== 'failed'),
     pushed: opts.push,

@@ -5,17 +5,20 @@
  * the push: a tag that already holds that digest is left alone ('unchanged'), a tag that holds anything
  * else is refused unless overwriting is allowed, because published versions are immutable.
  *
- * oras processes per task (bench/build.mjs counts them): an unchanged task is one `manifest fetch` (the
- * content-hash annotation is in the manifest; the config blob is not needed to decide); a new one is that
- * fetch, a `manifest fetch --descriptor` right before the push (a compile of seconds to minutes lies
- * between the two, and another run may have tagged the version meanwhile: the immutability check stays
- * next to the push) and one `oras cp` from an OCI layout written here, which uploads both blobs and the
- * manifest. There is no look-up after the push: oras checks the registry's Docker-Content-Digest against
- * the manifest it sent and fails on a mismatch (oras-go's manifest push, verifyContentDigest).
+ * oras processes per task (bench/build.mjs counts them): none for an unchanged task, one `oras cp` for a
+ * new one. The look-ups — the content hash before deciding to compile (the content-hash annotation is in
+ * the manifest; the config blob is not needed to decide), and the tag again right before the push (a
+ * compile of seconds to minutes lies between the two, and another run may have tagged the version
+ * meanwhile: the immutability check stays next to the push) — go to the registry's HTTP API from this
+ * process (registryApi.ts), falling back to `oras manifest fetch` for anything that reader cannot settle.
+ * The `oras cp` from an OCI layout written here uploads both blobs and the manifest. There is no look-up
+ * after the push: oras checks the registry's Docker-Content-Digest against the manifest it sent and fails
+ * on a mismatch (oras-go's manifest push, verifyContentDigest).
  *
  * Credentials: `login` writes them with `--password-stdin` into a private registry config file (0600, in a
- * 0700 temporary folder) that the caller passes to the other calls and disposes of; nothing is written to
- * the user's ~/.docker. Without a registry config, oras uses the user's own logins (read only).
+ * 0700 temporary folder) that the caller passes to the other calls and disposes of (`lazyLogin` only when
+ * an oras call first needs it); nothing is written to the user's ~/.docker. Without a registry config,
+ * oras uses the user's own logins (read only).
  */
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -37,6 +40,7 @@ import {
 import { atLeast } from '../toolchain.js';
 import { ORAS_INSTALL_HINT, orasBinary, runOras, tempRoot, type RunResult } from './exec.js';
 import { digestRef, formatRef, isLoopbackRegistry, parseRef, type ImageRef } from './reference.js';
+import { lookupManifest, type ManifestLookup } from './registryApi.js';
 
 export const MIN_ORAS_VERSION = '1.2.0';
 
@@ -49,6 +53,21 @@ export interface RegistryOptions {
   registryConfig?: string;
   /** Time limit for each oras call, in ms (default 300 000). */
   timeoutMs?: number;
+  /** REGISTRY_USER / REGISTRY_PASSWORD for the in-process look-ups (registryApi.ts); oras gets them by `login`. */
+  credentials?: { user: string; password: string };
+  /** Makes `registryConfig` on first need (`lazyLogin`): a build that finds everything unchanged logs in to nothing. */
+  login?: () => Promise<string>;
+}
+
+/** The options with `registryConfig` made by `login` if it is not there yet: what every oras call uses. */
+async function withConfig(opts: RegistryOptions): Promise<RegistryOptions> {
+  if (opts.registryConfig || !opts.login) return opts;
+  return { ...opts, registryConfig: await opts.login() };
+}
+
+/** Tries the registry's HTTP API first (registryApi.ts); undefined means "ask oras". */
+function lookup(r: ImageRef, opts: RegistryOptions): Promise<ManifestLookup | undefined> {
+  return lookupManifest(r, { plainHttp: opts.plainHttp, credentials: opts.credentials, timeoutMs: opts.timeoutMs });
 }
 
 export interface OrasVersion {
@@ -252,6 +271,29 @@ export async function withLogin<T>(
   }
 }
 
+/**
+ * A login made when an oras call first needs one, at most once; `dispose` removes it if it was made.
+ * Spread into RegistryOptions (`login`, `credentials`).
+ */
+export function lazyLogin(
+  registry: string,
+  user: string,
+  password: string,
+  opts: Omit<RegistryOptions, 'registryConfig'>,
+): Pick<RegistryOptions, 'login' | 'credentials'> & { dispose(): void } {
+  let made: Promise<RegistryLogin> | undefined;
+  let done: RegistryLogin | undefined;
+  return {
+    credentials: { user, password },
+    login: async () => {
+      made ??= login(registry, user, password, opts).then((l) => (done = l));
+      return (await made).registryConfig;
+    },
+    // Called once every call has settled, so a login that was made is in `done` by then.
+    dispose: () => done?.dispose(),
+  };
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Reading
 
@@ -277,8 +319,19 @@ export interface TagInfo {
 }
 
 /** What the tag points at, or undefined when the tag (or repository) does not exist. */
-export async function resolveTag(ref: string, opts: RegistryOptions): Promise<TagInfo | undefined> {
+export async function resolveTag(ref: string, given: RegistryOptions): Promise<TagInfo | undefined> {
   const r = parseRef(ref);
+  const fast = await lookup(r, given);
+  if (fast?.status === 'absent') return undefined;
+  if (fast?.status === 'found') {
+    const m = parseJson(fast.body, `the manifest of ${ref}`) as { mediaType?: unknown };
+    return {
+      digest: sha256Digest(fast.body),
+      size: fast.body.length,
+      mediaType: typeof m?.mediaType === 'string' ? m.mediaType : '',
+    };
+  }
+  const opts = await withConfig(given);
   const res = await runOras(['manifest', 'fetch', '--descriptor', formatRef(r), ...commonArgs(r, opts)], {
     env: opts.env,
     timeoutMs: opts.timeoutMs,
@@ -305,8 +358,9 @@ export interface FetchedArtifact {
 }
 
 /** The manifest (with its digest computed from the bytes received) and its config; undefined when the tag does not exist. */
-export async function fetchManifest(ref: string, opts: RegistryOptions): Promise<FetchedArtifact | undefined> {
-  const got = await fetchManifestOnly(ref, opts);
+export async function fetchManifest(ref: string, given: RegistryOptions): Promise<FetchedArtifact | undefined> {
+  const got = await fetchManifestOnly(ref, given);
+  const opts = await withConfig(given);
   if (!got) return undefined;
   const r = parseRef(ref);
   const cfgRes = await runOras(
@@ -323,12 +377,16 @@ export async function fetchManifest(ref: string, opts: RegistryOptions): Promise
   return { ...got, config };
 }
 
-/** One `oras manifest fetch`: the manifest, its digest and content hash, without the config blob. */
+/** The manifest, its digest and content hash, without the config blob: one HTTP request, else one oras call. */
 async function fetchManifestOnly(
   ref: string,
-  opts: RegistryOptions,
+  given: RegistryOptions,
 ): Promise<Omit<FetchedArtifact, 'config'> | undefined> {
   const r = parseRef(ref);
+  const fast = await lookup(r, given);
+  if (fast?.status === 'absent') return undefined;
+  if (fast?.status === 'found') return manifestOf(ref, fast.body);
+  const opts = await withConfig(given);
   const res = await runOras(['manifest', 'fetch', formatRef(r), ...commonArgs(r, opts)], {
     env: opts.env,
     timeoutMs: opts.timeoutMs,
@@ -338,7 +396,12 @@ async function fetchManifestOnly(
     if (e.kind === 'registry-not-found') return undefined;
     throw e;
   }
-  const manifest = parseJson(res.stdout, `the manifest of ${ref}`) as ImageManifest;
+  return manifestOf(ref, res.stdout);
+}
+
+/** A manifest's bytes as received: checked to be an image manifest, its digest computed from them. */
+function manifestOf(ref: string, bytes: Buffer): Omit<FetchedArtifact, 'config'> {
+  const manifest = parseJson(bytes, `the manifest of ${ref}`) as ImageManifest;
   if (!manifest || typeof manifest !== 'object' || !manifest.config || !Array.isArray(manifest.layers)) {
     throw new PelatoError(
       `${ref} is not an OCI image manifest (an index or an unknown format)`,
@@ -346,8 +409,8 @@ async function fetchManifestOnly(
     );
   }
   return {
-    digest: sha256Digest(res.stdout),
-    size: res.stdout.length,
+    digest: sha256Digest(bytes),
+    size: bytes.length,
     manifest,
     contentHash: manifest.annotations?.[ANNOTATION_CONTENT_HASH],
   };
@@ -464,6 +527,7 @@ export async function pushComponent(input: PushComponentInput): Promise<PushResu
 
   const existing = await resolveTag(ref, input);
   if (existing?.digest === art.manifestDigest) return result('unchanged');
+  const { registryConfig } = await withConfig(input);
   if (existing && !input.allowOverwrite) {
     throw new PelatoError(
       `${ref} already exists with a different digest (tags are immutable): bump the version in workflow.yaml`,
@@ -482,7 +546,7 @@ export async function pushComponent(input: PushComponentInput): Promise<PushResu
     }
     const to = [
       ...(plainHttp(r.registry, input) ? ['--to-plain-http'] : []),
-      ...(input.registryConfig ? ['--to-registry-config', input.registryConfig] : []),
+      ...(registryConfig ? ['--to-registry-config', registryConfig] : []),
     ];
     const res = await runOras(['cp', '--from-oci-layout', `layout:${LAYOUT_TAG}`, ref, ...to], {
       cwd: dir,
