@@ -25840,25 +25840,25 @@ async function checkTinyGoTools(env) {
     ];
     const found = [];
     const problems = [];
-    for (const [name, args, re] of probes) {
-        let out;
-        try {
-            out = (await run(tools[name], args, { env, timeoutMs: 30_000 })).stdout.toString('utf8');
-        }
-        catch (e) {
+    // All three at once: every build of a Go task waits for them (`tinygo version` alone asks go for its env).
+    const outputs = await Promise.all(probes.map(([name, args]) => run(tools[name], args, { env, timeoutMs: 30_000 }).then((r) => ({ out: r.stdout.toString('utf8') }), (e) => ({ error: e }))));
+    probes.forEach(([name, args, re], i) => {
+        const got = outputs[i];
+        if ('error' in got) {
+            const e = got.error;
             problems.push(e instanceof diagnostics/* PelatoError */.K7 && e.kind === 'tool-missing'
                 ? `${e.message}: ${INSTALL_HINTS[name]}`
                 : `${name} ${args[0]} failed: ${e.message}`);
-            continue;
+            return;
         }
-        const v = re.exec(out)?.[1];
+        const v = re.exec(got.out)?.[1];
         if (!v)
-            problems.push(`could not read the ${name} version from "${out.trim()}"`);
+            problems.push(`could not read the ${name} version from "${got.out.trim()}"`);
         else if (!toolchain_atLeast(v, TINYGO_MINIMUMS[name]))
             problems.push(`${name} ${v} is too old (need ${TINYGO_MINIMUMS[name]} or newer): ${INSTALL_HINTS[name]}`);
         else
             found.push({ name, version: v });
-    }
+    });
     if (problems.length)
         throw new diagnostics/* PelatoError */.K7(`the TinyGo toolchain is incomplete:\n  - ${problems.join('\n  - ')}`, 'scripts/install-go-tools.sh in a clone of PELATO installs both; or write the task in TypeScript', 'tool-missing');
     return found;

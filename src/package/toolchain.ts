@@ -128,24 +128,32 @@ export async function checkTinyGoTools(env: Env): Promise<ToolVersion[]> {
   ];
   const found: ToolVersion[] = [];
   const problems: string[] = [];
-  for (const [name, args, re] of probes) {
-    let out: string;
-    try {
-      out = (await run(tools[name], args, { env, timeoutMs: 30_000 })).stdout.toString('utf8');
-    } catch (e) {
+  // All three at once: every build of a Go task waits for them (`tinygo version` alone asks go for its env).
+  const outputs = await Promise.all(
+    probes.map(([name, args]) =>
+      run(tools[name], args, { env, timeoutMs: 30_000 }).then(
+        (r) => ({ out: r.stdout.toString('utf8') }),
+        (e: unknown) => ({ error: e }),
+      ),
+    ),
+  );
+  probes.forEach(([name, args, re], i) => {
+    const got = outputs[i]!;
+    if ('error' in got) {
+      const e = got.error;
       problems.push(
         e instanceof PelatoError && e.kind === 'tool-missing'
           ? `${e.message}: ${INSTALL_HINTS[name]}`
           : `${name} ${args[0]} failed: ${(e as Error).message}`,
       );
-      continue;
+      return;
     }
-    const v = re.exec(out)?.[1];
-    if (!v) problems.push(`could not read the ${name} version from "${out.trim()}"`);
+    const v = re.exec(got.out)?.[1];
+    if (!v) problems.push(`could not read the ${name} version from "${got.out.trim()}"`);
     else if (!atLeast(v, TINYGO_MINIMUMS[name]))
       problems.push(`${name} ${v} is too old (need ${TINYGO_MINIMUMS[name]} or newer): ${INSTALL_HINTS[name]}`);
     else found.push({ name, version: v });
-  }
+  });
   if (problems.length)
     throw new PelatoError(
       `the TinyGo toolchain is incomplete:\n  - ${problems.join('\n  - ')}`,
