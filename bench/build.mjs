@@ -35,7 +35,8 @@ const port = await new Promise((resolve) => {
 const store = mkdtempSync(path.join(os.tmpdir(), 'pelato-bench-registry-'));
 writeFileSync(
   path.join(store, 'config.yml'),
-  `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${store}/data\nhttp:\n  addr: 127.0.0.1:${port}\n`,
+  `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${store}/data\n` +
+    `http:\n  addr: 127.0.0.1:${port}\n`,
 );
 const registry = spawn(path.join(bin, 'docker-registry'), ['serve', path.join(store, 'config.yml')], {
   stdio: 'ignore',
@@ -54,7 +55,9 @@ const orasLog = path.join(store, 'oras-calls.log');
 const orasWrapper = path.join(store, 'oras-counting');
 writeFileSync(
   orasWrapper,
-  `#!/bin/sh\ncase "$1" in manifest|blob) printf '%s %s\\n' "$1" "$2" ;; *) printf '%s\\n' "$1" ;; esac >> '${orasLog}'\nexec '${path.join(bin, 'oras')}' "$@"\n`,
+  `#!/bin/sh\ncase "$1" in manifest|blob) printf '%s %s\\n' "$1" "$2" ;; ` +
+    `*) printf '%s\\n' "$1" ;; esac >> '${orasLog}'\n` +
+    `exec '${path.join(bin, 'oras')}' "$@"\n`,
 );
 chmodSync(orasWrapper, 0o755);
 
@@ -76,7 +79,9 @@ function project(n, run) {
   writeFileSync(path.join(dir, 'tasks', TASK[0]), TASK[1]);
   let y = `project_name: Bench\nregistry: 127.0.0.1:${port}/bench${run}\ntasks:\n`;
   for (let i = 0; i < n; i++) {
-    y += `  - { name: T${i}, type: processor_nats, code: ${TASK[0]}, targets: [edge], source_topic: in.${i}, dest_topic: out.${i}, component_name: t${i}, version: 1.0.0 }\n`;
+    y +=
+      `  - { name: T${i}, type: processor_nats, code: ${TASK[0]}, targets: [edge], ` +
+      `source_topic: in.${i}, dest_topic: out.${i}, component_name: t${i}, version: 1.0.0 }\n`;
   }
   writeFileSync(path.join(dir, 'workflow.yaml'), y);
   execFileSync(process.execPath, [cli, 'gen', dir, '--json']);
@@ -96,7 +101,9 @@ function build(dir) {
 }
 
 console.log(
-  `pelato build of ${lang === 'go' ? 'Go (TinyGo)' : 'JavaScript (componentize-js)'} tasks, ${os.availableParallelism()} CPUs (PARALLEL_BUILD default = one per CPU), load ${os.loadavg()[0].toFixed(1)}; wall time of the whole command`,
+  `pelato build of ${lang === 'go' ? 'Go (TinyGo)' : 'JavaScript (componentize-js)'} tasks, ` +
+    `${os.availableParallelism()} CPUs (PARALLEL_BUILD default = one per CPU), ` +
+    `load ${os.loadavg()[0].toFixed(1)}; wall time of the whole command`,
 );
 console.log('tasks   cold s  per task s   statuses     no-change s  per task ms  statuses   (no-change: median of 3)');
 const calls = [];
@@ -108,7 +115,9 @@ try {
     const warms = [build(dir), build(dir), build(dir)].sort((a, b) => a.ms - b.ms);
     const warm = { ...warms[1], oras: warms[0].oras };
     console.log(
-      `${String(n).padStart(5)}  ${(cold.ms / 1000).toFixed(1).padStart(7)}  ${(cold.ms / 1000 / n).toFixed(2).padStart(10)}   ${cold.statuses.padEnd(11)}  ${(warm.ms / 1000).toFixed(2).padStart(11)}  ${(warm.ms / n).toFixed(0).padStart(11)}  ${warm.statuses}`,
+      `${String(n).padStart(5)}  ${(cold.ms / 1000).toFixed(1).padStart(7)}  ` +
+        `${(cold.ms / 1000 / n).toFixed(2).padStart(10)}   ${cold.statuses.padEnd(11)}  ` +
+        `${(warm.ms / 1000).toFixed(2).padStart(11)}  ${(warm.ms / n).toFixed(0).padStart(11)}  ${warm.statuses}`,
     );
     calls.push([n, cold.oras, warm.oras]);
     rmSync(dir, { recursive: true, force: true });

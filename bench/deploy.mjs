@@ -145,7 +145,8 @@ try {
     }
     const f = (ms) => `${ms.toFixed(0)} ms`.padStart(8);
     console.log(
-      `${String(n).padStart(4)}  ${f(median(ack)).padStart(16)}  ${f(median(dep)).padStart(12)}  ${f(median(wall)).padStart(41)}  ${(median(wall) / n).toFixed(1)} ms`,
+      `${String(n).padStart(4)}  ${f(median(ack)).padStart(16)}  ${f(median(dep)).padStart(12)}  ` +
+        `${f(median(wall)).padStart(41)}  ${(median(wall) / n).toFixed(1)} ms`,
     );
   }
 } finally {

@@ -5,7 +5,8 @@
 //   2. messages per second through the hello example's three-task chain (edge -> edge/cloud -> cloud)
 //   3. failover interruption per placement: a relay task, traffic at a fixed rate, one host SIGKILLed
 //      mid-stream; median over several kills of the longest output gap, messages lost and duplicated.
-// Usage: node bench/e2e.mjs [kills=3] [sections=brush,throughput,failover] [reap]    (needs `npm run build`, toolchains/js, lattice/build.sh, .ci/run's tools)
+// Usage: node bench/e2e.mjs [kills=3] [sections=brush,throughput,failover] [reap]
+//   (needs `npm run build`, toolchains/js, lattice/build.sh, .ci/run's tools)
 import { execFile } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -88,7 +89,8 @@ try {
     const warm = [];
     for (let i = 0; i < 3; i++) warm.push((await pelato('brush', hello)).ms);
     console.log(
-      `brush → all 3 apps deployed: cold ${(cold.ms / 1000).toFixed(1)} s (build + push + deploy), no-change median ${(median(warm) / 1000).toFixed(2)} s`,
+      `brush → all 3 apps deployed: cold ${(cold.ms / 1000).toFixed(1)} s (build + push + deploy), ` +
+        `no-change median ${(median(warm) / 1000).toFixed(2)} s`,
     );
 
     // 2. throughput through the chain: bursts at rising rates, the highest rate that loses nothing
@@ -103,7 +105,8 @@ try {
         tag: `r${rate}n`,
       });
       console.log(
-        `chain greet→shout→measure at ${rate} msg/s offered: ${(r.received / r.seconds).toFixed(0)} msg/s delivered, lost ${r.lost}, median latency ${r.medianLatencyMs?.toFixed(1)} ms`,
+        `chain greet→shout→measure at ${rate} msg/s offered: ${(r.received / r.seconds).toFixed(0)} msg/s delivered, ` +
+          `lost ${r.lost}, median latency ${r.medianLatencyMs?.toFixed(1)} ms`,
       );
     }
     await pelato('remove', hello);
@@ -145,7 +148,10 @@ try {
       const app = `relay${i}`;
       writeFileSync(
         path.join(proj, 'workflow.yaml'),
-        `project_name: Failover ${i}\nregistry: localhost:5000/bench\n${BUILTIN}tasks:\n  - name: Relay\n    type: processor_nats\n    code: relay.js\n    targets: ${p.targets}\n    source_topic: relay${i}.in\n    dest_topic: relay${i}.out\n    component_name: ${app}\n    version: 1.0.0\n${p.extra ?? ''}`,
+        `project_name: Failover ${i}\nregistry: localhost:5000/bench\n${BUILTIN}tasks:\n` +
+          `  - name: Relay\n    type: processor_nats\n    code: relay.js\n    targets: ${p.targets}\n` +
+          `    source_topic: relay${i}.in\n    dest_topic: relay${i}.out\n    component_name: ${app}\n` +
+          `    version: 1.0.0\n${p.extra ?? ''}`,
       );
       await pelato('brush', proj);
       const results = [];
@@ -168,13 +174,15 @@ try {
         });
         results.push(r);
         console.log(
-          `  ${p.name}, kill ${k + 1} (${victim}): sent ${r.sent}, lost seqs ${ranges(r.lostSeqs)}, longest gap ${r.interruptionMs.toFixed(0)} ms`,
+          `  ${p.name}, kill ${k + 1} (${victim}): sent ${r.sent}, lost seqs ${ranges(r.lostSeqs)}, ` +
+            `longest gap ${r.interruptionMs.toFixed(0)} ms`,
         );
         if (!p.replace) await lattice.addHost(p.kill, nc);
         const t = performance.now();
         await waitPlaced(app, (where) => where.length >= hosts.length, 300000);
         console.log(
-          `    ${hosts.length} serving host(s) again ${((performance.now() - t) / 1000).toFixed(0)} s after the run ended`,
+          `    ${hosts.length} serving host(s) again ` +
+            `${((performance.now() - t) / 1000).toFixed(0)} s after the run ended`,
         );
       }
       const resumed = results.filter((r) => r.lostSeqs.every((s) => s < r.sent - 100)).length;

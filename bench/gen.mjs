@@ -21,7 +21,9 @@ function project(n) {
   let y = 'project_name: Bench\ntasks:\n';
   for (let i = 0; i < n; i++) {
     const type = types[i % types.length];
-    y += `  - name: Task ${i}\n    type: ${type}\n    code: task.go\n    targets: [edge, cloud]\n    source_topic: in.${i}\n`;
+    y +=
+      `  - name: Task ${i}\n    type: ${type}\n    code: task.go\n` +
+      `    targets: [edge, cloud]\n    source_topic: in.${i}\n`;
     if (type !== 'dbsync_nats') y += `    dest_topic: out.${i}\n`;
     if (type === 'http_producer_nats') y += `    http: { address: "0.0.0.0:${8000 + i}" }\n`;
     if (type === 'dbsync_nats') y += `    database: { table: t${i} }\n`;
@@ -55,7 +57,8 @@ for (const n of [1, 20, 200, 1000]) {
     .map((xs) => String(median(xs)).padStart(7))
     .join(' ');
   console.log(
-    `${String(n).padStart(5)}  ${median(wall).toFixed(0).padStart(7)}  ${String(m).padStart(13)}  ${(m / n).toFixed(2).padStart(7)} ${ph}`,
+    `${String(n).padStart(5)}  ${median(wall).toFixed(0).padStart(7)}  ` +
+      `${String(m).padStart(13)}  ${(m / n).toFixed(2).padStart(7)} ${ph}`,
   );
   rmSync(dir, { recursive: true, force: true });
 }

@@ -62,7 +62,10 @@ try {
     const dest = `${lang}.out`;
     writeFileSync(
       path.join(proj, 'workflow.yaml'),
-      `project_name: Lang ${lang}\nregistry: localhost:5000/bench\nproviders:\n  messaging: wasmcloud+builtin://messaging-nats\n  http: wasmcloud+builtin://http-server\ntasks:\n  - name: Upper\n    type: processor_nats\n    code: ${CODE[lang][0]}\n    targets: [cloud]\n    source_topic: ${src}\n    dest_topic: ${dest}\n    component_name: ${app}\n    version: 1.0.0\n`,
+      `project_name: Lang ${lang}\nregistry: localhost:5000/bench\nproviders:\n` +
+        `  messaging: wasmcloud+builtin://messaging-nats\n  http: wasmcloud+builtin://http-server\n` +
+        `tasks:\n  - name: Upper\n    type: processor_nats\n    code: ${CODE[lang][0]}\n    targets: [cloud]\n` +
+        `    source_topic: ${src}\n    dest_topic: ${dest}\n    component_name: ${app}\n    version: 1.0.0\n`,
     );
     await pelato('gen', proj, '--json');
     const b = await pelato('build', proj, '--json');
@@ -89,7 +92,8 @@ try {
       });
       through.push({ rate, delivered: r.received / r.seconds, lost: r.lost, latency: r.medianLatencyMs });
       console.log(
-        `${lang}: ${rate} msg/s offered → ${(r.received / r.seconds).toFixed(0)} delivered, lost ${r.lost}, median latency ${r.medianLatencyMs?.toFixed(1)} ms`,
+        `${lang}: ${rate} msg/s offered → ${(r.received / r.seconds).toFixed(0)} delivered, ` +
+          `lost ${r.lost}, median latency ${r.medianLatencyMs?.toFixed(1)} ms`,
       );
     }
     await pelato('remove', proj, '--json');
@@ -99,13 +103,15 @@ try {
     `\none processor task, cloud host, builtin messaging provider; deploy → first message: median of ${runs}\n`,
   );
   console.log(
-    `| language | cold pelato build | component | deploy → first message | ${RATES.map((r) => `${r} msg/s offered: delivered, lost, median latency`).join(' | ')} |`,
+    '| language | cold pelato build | component | deploy → first message | ' +
+      `${RATES.map((r) => `${r} msg/s offered: delivered, lost, median latency`).join(' | ')} |`,
   );
   console.log(`| --- | --- | --- | --- | ${RATES.map(() => '---').join(' | ')} |`);
   for (const r of rows) {
     const cells = r.through.map((t) => `${t.delivered.toFixed(0)}, ${t.lost}, ${t.latency?.toFixed(1)} ms`);
     console.log(
-      `| ${r.lang} | ${(r.build / 1000).toFixed(1)} s | ${(r.size / 1024).toFixed(0)} KiB | ${(r.first / 1000).toFixed(2)} s | ${cells.join(' | ')} |`,
+      `| ${r.lang} | ${(r.build / 1000).toFixed(1)} s | ${(r.size / 1024).toFixed(0)} KiB | ` +
+        `${(r.first / 1000).toFixed(2)} s | ${cells.join(' | ')} |`,
     );
   }
 } finally {

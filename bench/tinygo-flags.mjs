@@ -69,7 +69,8 @@ const tasks = [...generate('temperature'), ...generate('greenhouse')].filter((t)
 for (const t of tasks) execFileSync('go', ['generate', './...'], { cwd: t.dir, stdio: 'ignore' });
 
 console.log(
-  `tinygo ${execFileSync('tinygo', ['version'], { encoding: 'utf8' }).trim()}; ${runs} runs after a warm-up; ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(1)}`,
+  `tinygo ${execFileSync('tinygo', ['version'], { encoding: 'utf8' }).trim()}; ${runs} runs after a warm-up; ` +
+    `${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(1)}`,
 );
 console.log('flags'.padEnd(40), 'task'.padEnd(30), 'cpu ms'.padStart(8), 'wall ms'.padStart(8), 'size KiB'.padStart(9));
 const totals = [];
@@ -96,6 +97,7 @@ console.log(`\nper task, averaged over ${tasks.length} tasks:`);
 const base = totals[0];
 for (const t of totals) {
   console.log(
-    `${t.flags.padEnd(40)} cpu ${t.cpu.toFixed(0).padStart(6)} ms (${(t.cpu / base.cpu).toFixed(2)}×)  size ${(t.size / 1024).toFixed(0).padStart(5)} KiB (${(t.size / base.size).toFixed(2)}×)`,
+    `${t.flags.padEnd(40)} cpu ${t.cpu.toFixed(0).padStart(6)} ms (${(t.cpu / base.cpu).toFixed(2)}×)  ` +
+      `size ${(t.size / 1024).toFixed(0).padStart(5)} KiB (${(t.size / base.size).toFixed(2)}×)`,
   );
 }

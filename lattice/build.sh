@@ -12,7 +12,10 @@
 # Prints the time each build took; a cold build on 2 cores is the figure quoted in the README.
 set -euo pipefail
 cd "$(dirname "$0")"
-command -v cargo >/dev/null 2>&1 || { echo "lattice/build.sh: cargo is required (Rust from rustup or Debian's cargo)" >&2; exit 1; }
+command -v cargo >/dev/null 2>&1 || {
+  echo "lattice/build.sh: cargo is required (Rust from rustup or Debian's cargo)" >&2
+  exit 1
+}
 CACHE="${PELATO_LATTICE_CACHE:-$HOME/.cache/pelato/lattice}"
 export CARGO_TARGET_DIR="$CACHE/target"
 mkdir -p "$CACHE/src"

@@ -34,7 +34,8 @@ if tg=$(command -v tinygo) && v=$(tinygo_ok "$tg"); then
   echo "install-go-tools: tinygo $v on PATH ($tg)" >&2
 else
   [ -x "$SHARED/toolchains/tinygo/build.sh" ] || [ -f "$SHARED/toolchains/tinygo/build.sh" ] \
-    || fail "tinygo 0.34+ is not on PATH and $SHARED/toolchains/tinygo/build.sh is missing: install TinyGo (https://tinygo.org/getting-started/install/) or put the shared folder beside the clone"
+    || fail "tinygo 0.34+ is not on PATH and $SHARED/toolchains/tinygo/build.sh is missing:" \
+      "install TinyGo (https://tinygo.org/getting-started/install/) or put the shared folder beside the clone"
   echo "install-go-tools: building TinyGo 0.39.0 ($SHARED/toolchains/tinygo/build.sh)" >&2
   dir=$(PELATO_TINYGO_CACHE="$CACHE/tinygo-0.39.0" bash "$SHARED/toolchains/tinygo/build.sh" | tail -n1) \
     || fail "building TinyGo failed (see its output above)"
@@ -56,8 +57,10 @@ elif v=$(wasm_tools_ok "$wt_root/bin/wasm-tools"); then
   echo "install-go-tools: wasm-tools $v ($wt_root/bin/wasm-tools, cached)" >&2
   add+=("$wt_root/bin")
 else
-  command -v cargo >/dev/null 2>&1 || fail "wasm-tools is not on PATH and cargo is missing: install Rust (rustup) or wasm-tools $WASM_TOOLS_VERSION"
-  echo "install-go-tools: cargo install wasm-tools $WASM_TOOLS_VERSION (features $WASM_TOOLS_FEATURES) into $wt_root" >&2
+  command -v cargo >/dev/null 2>&1 \
+    || fail "wasm-tools is not on PATH and cargo is missing: install Rust (rustup) or wasm-tools $WASM_TOOLS_VERSION"
+  echo "install-go-tools: cargo install wasm-tools $WASM_TOOLS_VERSION (features $WASM_TOOLS_FEATURES)" \
+    "into $wt_root" >&2
   start=$(date +%s)
   cargo install wasm-tools --version "$WASM_TOOLS_VERSION" --locked --quiet \
       --no-default-features --features "$WASM_TOOLS_FEATURES" --root "$wt_root" >&2 \

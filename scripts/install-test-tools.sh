@@ -59,7 +59,8 @@ if [ "${#apt_missing[@]}" -gt 0 ]; then
   $SUDO apt-get update -qq || fail "apt-get update failed"
   # The registry package's service is not wanted: the tests start their own registries on free loopback
   # ports. Chromium runs headless, so its recommended desktop packages are not wanted either.
-  DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 $SUDO apt-get install -y -qq --no-install-recommends "${apt_missing[@]}" >/dev/null \
+  DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 $SUDO apt-get install -y -qq --no-install-recommends \
+    "${apt_missing[@]}" >/dev/null \
     || fail "apt-get install ${apt_missing[*]} failed"
 fi
 ln -sf /usr/bin/docker-registry "$TOOLS_BIN/docker-registry"
@@ -78,8 +79,10 @@ if [ "$actionlint_have" != "$ACTIONLINT_VERSION" ]; then
     && go mod init pelato.local/test-tools >/dev/null 2>&1 \
     && go get "github.com/rhysd/actionlint@$ACTIONLINT_VERSION" \
     && GOBIN="$TOOLS_BIN" go install -mod=mod -buildvcs=false \
-         -ldflags "-s -w -X github.com/rhysd/actionlint.version=$ACTIONLINT_VERSION" github.com/rhysd/actionlint/cmd/actionlint ) \
-    || { rm -rf "$almod"; fail "could not build actionlint $ACTIONLINT_VERSION from the Go module proxy (see the go error above)"; }
+         -ldflags "-s -w -X github.com/rhysd/actionlint.version=$ACTIONLINT_VERSION" \
+         github.com/rhysd/actionlint/cmd/actionlint ) \
+    || { rm -rf "$almod"
+         fail "could not build actionlint $ACTIONLINT_VERSION from the Go module proxy (see the go error above)"; }
   rm -rf "$almod"
 fi
 

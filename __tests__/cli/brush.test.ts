@@ -30,7 +30,8 @@ const run = (env: Record<string, string>, ...argv: string[]) =>
   runCli(toolEnv({ PARALLEL_BUILD: '2', ...env }), ...argv);
 
 describe('pelato brush', () => {
-  test('gen → build → deploy: the lattice gets manifests pinned to the pushed digests; a re-run changes nothing', async () => {
+  test('gen → build → deploy: the lattice gets manifests pinned to the pushed digests; ' +
+    'a re-run changes nothing', async () => {
     const dir = copyExample('hello');
     const env = { REGISTRY_URL: `${registry.host}/brush`, NATS_URL: nats.url };
     const r = await run(env, 'brush', dir);

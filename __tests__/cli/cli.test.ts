@@ -61,7 +61,8 @@ describe('pelato validate', () => {
     const r = await run('validate', '/nonexistent/project');
     expect(r.code).toBe(1);
     expect(r.err).toBe(
-      'error: /nonexistent/project: no such project directory\n  hint: pass the folder that holds workflow.yaml and tasks/',
+      'error: /nonexistent/project: no such project directory\n' +
+        '  hint: pass the folder that holds workflow.yaml and tasks/',
     );
   });
 
@@ -74,7 +75,8 @@ describe('pelato validate', () => {
   test('usage errors', async () => {
     expect((await run('frobnicate', '.')).err).toMatch(/unknown command "frobnicate"/);
     expect((await run('deploi', '.')).err).toBe(
-      'error: unknown command "deploi"\n  hint: did you mean deploy? (commands: init, validate, gen, build, test, dev, deploy, remove, status, brush)',
+      'error: unknown command "deploi"\n' +
+        '  hint: did you mean deploy? (commands: init, validate, gen, build, test, dev, deploy, remove, status, brush)',
     );
     expect((await run('gen', '--bogus')).err).toMatch(/unknown option '--bogus'/);
     expect((await run('--version')).out).toBe(VERSION);
@@ -101,7 +103,8 @@ describe('pelato validate', () => {
     const other = await run('build', '.', '--send', 'a=b');
     expect(other.code).toBe(1);
     expect(other.err).toBe(
-      'error: pelato build has no option --send\n  hint: it is an option of dev; pelato build --help lists the options of build',
+      'error: pelato build has no option --send\n' +
+        '  hint: it is an option of dev; pelato build --help lists the options of build',
     );
   });
 
@@ -185,7 +188,8 @@ describe('pelato validate', () => {
     });
     const r = await runCli({ GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: dir }, 'validate', dir);
     expect(r.err.split('\n')[0]).toBe(
-      '::error file=workflow.yaml,line=10,col=14,title=pelato::version "latest" is not allowed (tags are immutable; use a semantic version such as 1.0.0)',
+      '::error file=workflow.yaml,line=10,col=14,title=pelato::version "latest" is not allowed ' +
+        '(tags are immutable; use a semantic version such as 1.0.0)',
     );
   });
 });
@@ -197,7 +201,10 @@ describe('pelato gen', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/Generated 2 tasks of "Temperature data analysis"/);
     expect(r.out).toMatch(
-      /celsius_to_kelvin_conversion\s+http_producer_nats\s+edge\s+localhost:5000\/pelato\/celsius_to_kelvin_conversion:1\.0\.0/,
+      new RegExp(
+        String.raw`celsius_to_kelvin_conversion\s+http_producer_nats\s+edge\s+` +
+          String.raw`localhost:5000\/pelato\/celsius_to_kelvin_conversion:1\.0\.0`,
+      ),
     );
     const gen = path.join(dir, 'gen');
     const first = snapshot(gen);
@@ -227,21 +234,24 @@ describe('pelato gen', () => {
     );
   });
 
-  test("--builtin-providers and PELATO_BUILTIN_PROVIDERS point the manifests at the hosts' builtin providers", async () => {
-    const dir = copyExample();
-    const images = () => {
-      const m = readFileSync(path.join(dir, 'gen', 'celsius_to_kelvin_conversion', 'wadm.yaml'), 'utf8');
-      return [...m.matchAll(/image: (\S+)/g)].map((x) => x[1]).slice(1);
-    };
-    expect((await run('gen', dir)).code).toBe(0);
-    expect(images()).toEqual(['ghcr.io/wasmcloud/messaging-nats:0.27.0', 'ghcr.io/wasmcloud/http-server:0.27.0']);
-    expect((await run('gen', dir, '--builtin-providers')).code).toBe(0);
-    expect(images()).toEqual(['wasmcloud+builtin://messaging-nats', 'wasmcloud+builtin://http-server']);
-    expect((await runCli({ PELATO_BUILTIN_PROVIDERS: 'false' }, 'gen', dir)).code).toBe(0);
-    expect(images()[0]).toBe('ghcr.io/wasmcloud/messaging-nats:0.27.0');
-    expect((await runCli({ PELATO_BUILTIN_PROVIDERS: 'true' }, 'gen', dir)).code).toBe(0);
-    expect(images()[0]).toBe('wasmcloud+builtin://messaging-nats');
-  });
+  test(
+    '--builtin-providers and PELATO_BUILTIN_PROVIDERS ' + "point the manifests at the hosts' builtin providers",
+    async () => {
+      const dir = copyExample();
+      const images = () => {
+        const m = readFileSync(path.join(dir, 'gen', 'celsius_to_kelvin_conversion', 'wadm.yaml'), 'utf8');
+        return [...m.matchAll(/image: (\S+)/g)].map((x) => x[1]).slice(1);
+      };
+      expect((await run('gen', dir)).code).toBe(0);
+      expect(images()).toEqual(['ghcr.io/wasmcloud/messaging-nats:0.27.0', 'ghcr.io/wasmcloud/http-server:0.27.0']);
+      expect((await run('gen', dir, '--builtin-providers')).code).toBe(0);
+      expect(images()).toEqual(['wasmcloud+builtin://messaging-nats', 'wasmcloud+builtin://http-server']);
+      expect((await runCli({ PELATO_BUILTIN_PROVIDERS: 'false' }, 'gen', dir)).code).toBe(0);
+      expect(images()[0]).toBe('ghcr.io/wasmcloud/messaging-nats:0.27.0');
+      expect((await runCli({ PELATO_BUILTIN_PROVIDERS: 'true' }, 'gen', dir)).code).toBe(0);
+      expect(images()[0]).toBe('wasmcloud+builtin://messaging-nats');
+    },
+  );
 
   test('a failing run leaves an existing gen/ untouched and writes nothing new', async () => {
     const dir = copyExample();

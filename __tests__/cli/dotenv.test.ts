@@ -41,7 +41,8 @@ describe('.env forms that work', () => {
   test("the seed's .env.template: empty values, True/False, host and port", () => {
     expect(
       parseDotEnv(
-        'REGISTRY_URL=\nREGISTRY_USER=\nREGISTRY_PASSWORD=\nPARALLEL_BUILD=True\nNATS_HOST=localhost\nNATS_PORT=4222\nENABLE_METRICS=True\n',
+        'REGISTRY_URL=\nREGISTRY_USER=\nREGISTRY_PASSWORD=\nPARALLEL_BUILD=True\n' +
+          'NATS_HOST=localhost\nNATS_PORT=4222\nENABLE_METRICS=True\n',
       ),
     ).toEqual({
       REGISTRY_URL: '',

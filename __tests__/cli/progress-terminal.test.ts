@@ -53,7 +53,8 @@ describe('progress of pelato build', () => {
     // The terminal's own environment, minus what would make any tool think it runs in CI.
     writeFileSync(
       script,
-      `unset CI GITHUB_ACTIONS PELATO_PROGRESS\ncd ${JSON.stringify(project)}\n${JSON.stringify(process.execPath)} ${JSON.stringify(entry)} build --no-push\necho "EXIT:$?"\nsleep 600\n`,
+      `unset CI GITHUB_ACTIONS PELATO_PROGRESS\ncd ${JSON.stringify(project)}\n` +
+        `${JSON.stringify(process.execPath)} ${JSON.stringify(entry)} build --no-push\necho "EXIT:$?"\nsleep 600\n`,
     );
     tmux('new-session', '-d', '-s', 'progress', '-x', '100', '-y', '30', `bash ${script}`);
     // While it compiles: each task on a line of its own, a spinner, the phase and the seconds in it.
@@ -107,7 +108,8 @@ describe('progress of pelato build', () => {
 });
 
 describe('the log of pelato dev, from a real process', () => {
-  test("the host's lines written while a component runs stay the host's: in order, not taken for the component's stdout", async () => {
+  test("the host's lines written while a component runs stay the host's: " +
+    "in order, not taken for the component's stdout", async () => {
     // The components built above, from the cache. In a real process the component's stdout (captured
     // per call, TinyGo prints its panics there) and dev's own log are the same process.stdout.
     const child = spawn(process.execPath, [entry, 'dev', project, '--once', '--send', 'term.in=hello'], {

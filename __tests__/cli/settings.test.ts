@@ -80,24 +80,28 @@ describe('one boolean grammar', () => {
     expect(setting({ NATS_TLS_FIRST: 'no', WASH_CTL_TLS_FIRST: 'yes' }, 'natsTlsFirst')).toBe(false);
   });
 
-  test('through the CLI: PELATO_BUILTIN_PROVIDERS=on in a project .env points the manifests at the builtin providers', async () => {
-    const dir = tempDir();
-    cpSync(path.join(ROOT, 'examples', 'temperature'), dir, {
-      recursive: true,
-      filter: (s) => !s.includes(`${path.sep}gen`),
-    });
-    writeFileSync(path.join(dir, '.env'), 'PELATO_BUILTIN_PROVIDERS=on\n');
-    expect((await runCli({}, 'gen', dir)).code).toBe(0);
-    expect(readFileSync(path.join(dir, 'gen', 'celsius_to_kelvin_conversion', 'wadm.yaml'), 'utf8')).toContain(
-      'image: wasmcloud+builtin://messaging-nats',
-    );
-    writeFileSync(path.join(dir, '.env'), 'PELATO_BUILTIN_PROVIDERS=perhaps\n');
-    const r = await runCli({}, 'gen', dir);
-    expect(r.code).toBe(1);
-    expect(r.err).toBe(
-      'error: PELATO_BUILTIN_PROVIDERS must be true or false, got "perhaps"\n  hint: write true/false, 1/0, yes/no or on/off',
-    );
-  });
+  test(
+    'through the CLI: PELATO_BUILTIN_PROVIDERS=on in a project .env ' + 'points the manifests at the builtin providers',
+    async () => {
+      const dir = tempDir();
+      cpSync(path.join(ROOT, 'examples', 'temperature'), dir, {
+        recursive: true,
+        filter: (s) => !s.includes(`${path.sep}gen`),
+      });
+      writeFileSync(path.join(dir, '.env'), 'PELATO_BUILTIN_PROVIDERS=on\n');
+      expect((await runCli({}, 'gen', dir)).code).toBe(0);
+      expect(readFileSync(path.join(dir, 'gen', 'celsius_to_kelvin_conversion', 'wadm.yaml'), 'utf8')).toContain(
+        'image: wasmcloud+builtin://messaging-nats',
+      );
+      writeFileSync(path.join(dir, '.env'), 'PELATO_BUILTIN_PROVIDERS=perhaps\n');
+      const r = await runCli({}, 'gen', dir);
+      expect(r.code).toBe(1);
+      expect(r.err).toBe(
+        'error: PELATO_BUILTIN_PROVIDERS must be true or false, got "perhaps"\n' +
+          '  hint: write true/false, 1/0, yes/no or on/off',
+      );
+    },
+  );
 });
 
 describe('the environment is passed down', () => {
@@ -126,7 +130,8 @@ describe('the environment is passed down', () => {
       /^manifest fetch 127\.0\.0\.1:5999\/dotenv\/hello-greet:1\.0\.0 --plain-http$/m,
     );
     expect(built.err).toContain(
-      "error: hello-greet: fetching 127.0.0.1:5999/dotenv/hello-greet:1.0.0: oras failed (exit 3): this is the project's own oras",
+      'error: hello-greet: fetching 127.0.0.1:5999/dotenv/hello-greet:1.0.0: ' +
+        "oras failed (exit 3): this is the project's own oras",
     );
     expect(process.env.PELATO_ORAS).toBe(before);
   });

@@ -77,7 +77,8 @@ describe('token', () => {
     expect(r.code).toBe(1);
     expect(r.err).toContain('refused the credentials');
     expect(r.err).toContain(
-      'hint: the server wants credentials: set NATS_CREDS, NATS_USER/NATS_PASSWORD, NATS_TOKEN, NATS_NKEY_SEED or NATS_JWT/NATS_SEED',
+      'hint: the server wants credentials: set NATS_CREDS, NATS_USER/NATS_PASSWORD, NATS_TOKEN, ' +
+        'NATS_NKEY_SEED or NATS_JWT/NATS_SEED',
     );
   });
 });
@@ -111,7 +112,8 @@ describe('user and password', () => {
     );
     expect(r.code).toBe(1);
     expect(r.err).toBe(
-      `error: NATS at ${nats.url} refused the credentials (Authorization Violation)\n  hint: check NATS_USER/NATS_PASSWORD`,
+      `error: NATS at ${nats.url} refused the credentials (Authorization Violation)\n` +
+        '  hint: check NATS_USER/NATS_PASSWORD',
     );
   });
 
@@ -120,7 +122,8 @@ describe('user and password', () => {
     const r = await deployWith({ NATS_URL: `nats://deployer:${wrong}@${nats.url}` }, [wrong], 'userpass_url');
     expect(r.code).toBe(1);
     expect(r.err).toBe(
-      `error: NATS at nats://${nats.url} refused the credentials (Authorization Violation)\n  hint: check the user info in NATS_URL`,
+      `error: NATS at nats://${nats.url} refused the credentials (Authorization Violation)\n` +
+        '  hint: check the user info in NATS_URL',
     );
     const ok = await deployWith({ NATS_URL: `nats://deployer:${password}@${nats.url}` }, [password], 'userpass_url_ok');
     expect(ok.err).toBe('');
@@ -135,7 +138,8 @@ describe('user and password', () => {
     );
     expect(r.code).toBe(1);
     expect(r.err).toBe(
-      'error: more than one NATS authentication is set: NATS_USER/NATS_PASSWORD, NATS_TOKEN\n  hint: keep exactly one of them (the values are not shown)',
+      'error: more than one NATS authentication is set: NATS_USER/NATS_PASSWORD, NATS_TOKEN\n' +
+        '  hint: keep exactly one of them (the values are not shown)',
     );
   });
 });
@@ -301,7 +305,8 @@ describe('JWT: creds file, creds contents, JWT + seed (operator mode, memory res
   test('a missing creds file is named with the setting', async () => {
     const r = await deployWith({ NATS_URL: nats.url, NATS_CREDS: '/nonexistent/user.creds' }, [], 'creds_missing');
     expect(r.err).toBe(
-      'error: NATS_CREDS: /nonexistent/user.creds does not exist\n  hint: NATS_CREDS takes the path of a .creds file; or put its contents in NATS_CREDS_CONTENT',
+      'error: NATS_CREDS: /nonexistent/user.creds does not exist\n' +
+        '  hint: NATS_CREDS takes the path of a .creds file; or put its contents in NATS_CREDS_CONTENT',
     );
   });
 
@@ -388,7 +393,8 @@ describe('TLS', () => {
 
   test('mutual TLS: client certificate and key (NATS_TLS_CERT/NATS_TLS_KEY)', async () => {
     const { nats } = await world(
-      `tls { cert_file: "${f('server.pem')}", key_file: "${f('server.key')}", ca_file: "${f('ca.pem')}", verify: true }`,
+      `tls { cert_file: "${f('server.pem')}", key_file: "${f('server.key')}", ca_file: "${f('ca.pem')}", ` +
+        'verify: true }',
       {
         tls: { caFile: f('ca.pem'), certFile: f('client.pem'), keyFile: f('client.key') },
       },
@@ -407,11 +413,15 @@ describe('TLS', () => {
     );
     expect(noCert.code).toBe(1);
     expect(noCert.err).toBe(
-      `error: NATS at ${nats.url} accepted the connection but did not complete the handshake within 2 s\n  hint: the server may want TLS (NATS_TLS_CA), a client certificate (NATS_TLS_CERT/NATS_TLS_KEY) or TLS first (NATS_TLS_FIRST), or refused the account (limits); see its log`,
+      `error: NATS at ${nats.url} accepted the connection but did not complete the handshake within 2 s\n` +
+        '  hint: the server may want TLS (NATS_TLS_CA), ' +
+        'a client certificate (NATS_TLS_CERT/NATS_TLS_KEY) or TLS first (NATS_TLS_FIRST), ' +
+        'or refused the account (limits); see its log',
     );
     const half = await deployWith({ NATS_URL: nats.url, NATS_TLS_CERT: f('client.pem') }, [], 'mtls_half');
     expect(half.err).toBe(
-      'error: NATS_TLS_CERT is set but NATS_TLS_KEY is not\n  hint: a client certificate needs its key, and the key its certificate',
+      'error: NATS_TLS_CERT is set but NATS_TLS_KEY is not\n' +
+        '  hint: a client certificate needs its key, and the key its certificate',
     );
   });
 

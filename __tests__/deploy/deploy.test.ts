@@ -50,7 +50,9 @@ describe('pelato deploy', () => {
     expect(r.code).toBe(1);
     // nothing to generate from either: deploy generates first when it can (src/generate/fresh.ts)
     expect(r.err).toBe(
-      `error: ${path.join(dir, 'workflow.yaml')} not found, and nothing generated yet\n  hint: run \`pelato init ${dir}\` to start a project, or give the folder that holds workflow.yaml and tasks/`,
+      `error: ${path.join(dir, 'workflow.yaml')} not found, and nothing generated yet\n` +
+        `  hint: run \`pelato init ${dir}\` to start a project, ` +
+        'or give the folder that holds workflow.yaml and tasks/',
     );
   });
 
@@ -72,7 +74,10 @@ describe('pelato deploy', () => {
     // in order, each line with the app's elapsed time once it is 100 ms or more (progress,
     // src/common/progress.ts; how long the stand-in takes is not this test's business)
     expect(r.out).toMatch(
-      /temp_filter: reconciling( \([\d.]+ s\))?\n(.*\n)*temp_filter: deployed( \([\d.]+ s\))?\n(.*\n)*temp_filter: 1\.0\.2 deployed( \([\d.]+ s\))?/,
+      new RegExp(
+        String.raw`temp_filter: reconciling( \([\d.]+ s\))?\n(.*\n)*temp_filter: deployed( \([\d.]+ s\))?\n(.*\n)*` +
+          String.raw`temp_filter: 1\.0\.2 deployed( \([\d.]+ s\))?`,
+      ),
     );
     expect(r.out).toMatch(/celsius_to_kelvin_conversion\s+1\.0\.0\s+created\s+deployed/);
     // Put as JSON with a Content-Type, then deploy exactly that version.
@@ -113,7 +118,8 @@ describe('pelato deploy', () => {
     const r = await deploy(dir);
     expect(r.code).toBe(1);
     expect(r.err).toContain(
-      'error: changed_app 1.0.0: changed_app version 1.0.0 already exists on lattice default with a different manifest (bump the version in workflow.yaml, or pass --replace to overwrite that version)',
+      'error: changed_app 1.0.0: changed_app version 1.0.0 already exists on lattice default with a different ' +
+        'manifest (bump the version in workflow.yaml, or pass --replace to overwrite that version)',
     );
     expect(r.err).toContain('1 of 1 app not deployed');
     const stored = () =>
@@ -176,8 +182,11 @@ describe('pelato deploy', () => {
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/good_app\s+1\.0\.0\s+created\s+deployed/);
     expect(r.err).toBe(
-      'error: bad_app 1.0.0: failed: failed (Failed to deploy) — scalers: task: failed to fetch image localhost:5000/pelato/bad_app:1.0.0: 404 Not Found\n' +
-        '1 of 2 apps not deployed:\n  bad_app  failed: failed (Failed to deploy) — scalers: task: failed to fetch image localhost:5000/pelato/bad_app:1.0.0: 404 Not Found',
+      'error: bad_app 1.0.0: failed: failed (Failed to deploy) — scalers: task: failed to fetch image ' +
+        'localhost:5000/pelato/bad_app:1.0.0: 404 Not Found\n' +
+        '1 of 2 apps not deployed:\n' +
+        '  bad_app  failed: failed (Failed to deploy) — scalers: task: failed to fetch image ' +
+        'localhost:5000/pelato/bad_app:1.0.0: 404 Not Found',
     );
   });
 
@@ -210,42 +219,49 @@ describe('pelato deploy', () => {
     // It gave up at its deadline while the app was still reconciling, not when wadm settled it.
     expect(wadm.apps.get('slow_app')!.status.type).toBe('reconciling');
     expect(r.err).toContain(
-      'error: slow_app 1.0.0: timeout: not deployed after 0.7 s; last status: reconciling (waiting for hosts with host-type=cloud) — scalers: task: No hosts match the spread requirements',
+      'error: slow_app 1.0.0: timeout: not deployed after 0.7 s; last status: reconciling (waiting for hosts ' +
+        'with host-type=cloud) — scalers: task: No hosts match the spread requirements',
     );
   });
 
-  test('"0 eligible hosts" is not final at once: hosts may still be joining (wadm reconciles when they do)', async () => {
-    const dir = writeGen([{ app: 'early_app', version: '1.0.0' }]);
-    const noHosts =
-      'Could not satisfy daemonscaler cloud for localhost:5000/pelato/early_app:1.0.0, 0 eligible hosts found.';
-    wadm.behavior.set('early_app', {
-      final: 'failed',
-      message: noHosts,
-      scalers: [{ name: 'task', status: 'failed', message: noHosts }],
-    });
-    const r = await deploy(dir, '--timeout', '1500ms');
-    expect(r.code).toBe(1);
-    // 'timeout', not 'failed': the failure did not end the wait, the deadline did.
-    expect(r.err).toContain(
-      `error: early_app 1.0.0: timeout: not deployed after 2 s; last status: failed — scalers: task: ${noHosts}`,
-    );
-    // Said once, in the manifest's terms, while it waits.
-    expect(r.out.split('\n').filter((l) => l.includes('waiting:'))).toEqual([
-      expect.stringMatching(
-        /^early_app: waiting: no host labelled host-type=cloud is known to wadm yet \(a host is known from its first heartbeat; waiting until the deadline\)( \([\d.]+ s\))?$/,
-      ),
-    ]);
-    // Any other failure ends the wait at once (the bad_app test above); a mixed one too:
-    // (through parseStatus, where wadm's wording is classified, as the deploy sees it)
-    const st = (...scalers: Array<[string, string]>) =>
-      parseStatus({
-        status: { type: 'failed', message: '' },
-        scalers: scalers.map(([type, message]) => ({ id: 'x', kind: 'k', name: 'x', status: { type, message } })),
+  test(
+    '"0 eligible hosts" is not final at once: ' + 'hosts may still be joining (wadm reconciles when they do)',
+    async () => {
+      const dir = writeGen([{ app: 'early_app', version: '1.0.0' }]);
+      const noHosts =
+        'Could not satisfy daemonscaler cloud for localhost:5000/pelato/early_app:1.0.0, 0 eligible hosts found.';
+      wadm.behavior.set('early_app', {
+        final: 'failed',
+        message: noHosts,
+        scalers: [{ name: 'task', status: 'failed', message: noHosts }],
       });
-    expect(onlyWaitingForHosts(st(['failed', noHosts], ['deployed', '']))).toBe(true);
-    expect(onlyWaitingForHosts(st(['failed', 'No hosts match the spread requirements']))).toBe(true);
-    expect(onlyWaitingForHosts(st(['failed', noHosts], ['failed', 'failed to fetch image: 404']))).toBe(false);
-  });
+      const r = await deploy(dir, '--timeout', '1500ms');
+      expect(r.code).toBe(1);
+      // 'timeout', not 'failed': the failure did not end the wait, the deadline did.
+      expect(r.err).toContain(
+        `error: early_app 1.0.0: timeout: not deployed after 2 s; last status: failed — scalers: task: ${noHosts}`,
+      );
+      // Said once, in the manifest's terms, while it waits.
+      expect(r.out.split('\n').filter((l) => l.includes('waiting:'))).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            '^early_app: waiting: no host labelled host-type=cloud is known to wadm yet ' +
+              String.raw`\(a host is known from its first heartbeat; waiting until the deadline\)( \([\d.]+ s\))?$`,
+          ),
+        ),
+      ]);
+      // Any other failure ends the wait at once (the bad_app test above); a mixed one too:
+      // (through parseStatus, where wadm's wording is classified, as the deploy sees it)
+      const st = (...scalers: Array<[string, string]>) =>
+        parseStatus({
+          status: { type: 'failed', message: '' },
+          scalers: scalers.map(([type, message]) => ({ id: 'x', kind: 'k', name: 'x', status: { type, message } })),
+        });
+      expect(onlyWaitingForHosts(st(['failed', noHosts], ['deployed', '']))).toBe(true);
+      expect(onlyWaitingForHosts(st(['failed', 'No hosts match the spread requirements']))).toBe(true);
+      expect(onlyWaitingForHosts(st(['failed', noHosts], ['failed', 'failed to fetch image: 404']))).toBe(false);
+    },
+  );
 
   test("wadm's rejection: component id already used by another app", async () => {
     const first = writeGen([{ app: 'owner_app', version: '1.0.0', id: 'shared-task' }]);
@@ -254,7 +270,9 @@ describe('pelato deploy', () => {
     const r = await deploy(dir);
     expect(r.code).toBe(1);
     expect(r.err).toContain(
-      "error: thief_app 1.0.0: wadm rejected deploy of thief_app 1.0.0: Component identifier 'shared-task' is already deployed in a different application 'owner_app' (another app (owner_app) uses the same component id: rename component_name, or remove owner_app first)",
+      "error: thief_app 1.0.0: wadm rejected deploy of thief_app 1.0.0: Component identifier 'shared-task' is " +
+        "already deployed in a different application 'owner_app' (another app (owner_app) uses the same component " +
+        'id: rename component_name, or remove owner_app first)',
     );
   });
 
@@ -267,30 +285,41 @@ describe('pelato deploy', () => {
     );
   });
 
-  test("one app's rejection is that app's result, whatever wadm's words: the decision is on the error's kind", async () => {
-    // wadm quotes the unknown field, so its message holds words that once meant "stop everything".
-    const dir = writeGen([
-      { app: 'worded_app', version: '1.0.0', extra: { 'no wadm is listening, connection closed, NATS denied': true } },
-      { app: 'fine_app', version: '1.0.0' },
-    ]);
-    const r = await runCli(env, 'deploy', dir, '--json');
-    expect(r.code).toBe(1);
-    const res = JSON.parse(r.out) as { apps: Array<{ app: string; outcome: string; message?: string }> };
-    const byApp = Object.fromEntries(res.apps.map((a) => [a.app, a]));
-    expect(byApp.worded_app).toMatchObject({ outcome: 'error' });
-    expect(byApp.worded_app!.message).toMatch(
-      /^wadm rejected put of worded_app 1\.0\.0: Unable to parse manifest: unknown field `no wadm is listening, connection closed, NATS denied`/,
-    );
-    expect(byApp.fine_app).toMatchObject({ outcome: 'deployed' });
-    expect(wadm.apps.get('fine_app')!.deployed).toBe('1.0.0');
-  });
+  test(
+    "one app's rejection is that app's result, " + "whatever wadm's words: the decision is on the error's kind",
+    async () => {
+      // wadm quotes the unknown field, so its message holds words that once meant "stop everything".
+      const dir = writeGen([
+        {
+          app: 'worded_app',
+          version: '1.0.0',
+          extra: { 'no wadm is listening, connection closed, NATS denied': true },
+        },
+        { app: 'fine_app', version: '1.0.0' },
+      ]);
+      const r = await runCli(env, 'deploy', dir, '--json');
+      expect(r.code).toBe(1);
+      const res = JSON.parse(r.out) as { apps: Array<{ app: string; outcome: string; message?: string }> };
+      const byApp = Object.fromEntries(res.apps.map((a) => [a.app, a]));
+      expect(byApp.worded_app).toMatchObject({ outcome: 'error' });
+      expect(byApp.worded_app!.message).toMatch(
+        new RegExp(
+          String.raw`^wadm rejected put of worded_app 1\.0\.0: Unable to parse manifest: ` +
+            'unknown field `no wadm is listening, connection closed, NATS denied`',
+        ),
+      );
+      expect(byApp.fine_app).toMatchObject({ outcome: 'deployed' });
+      expect(wadm.apps.get('fine_app')!.deployed).toBe('1.0.0');
+    },
+  );
 
   test('no wadm on the lattice', async () => {
     const dir = writeGen([{ app: 'lonely_app', version: '1.0.0' }], tempDir(), 'nobody-home');
     const r = await deploy(dir);
     expect(r.code).toBe(1);
     expect(r.err).toBe(
-      'error: connected to NATS but no wadm is listening on lattice nobody-home\n  hint: start wadm for this lattice, or pick another with --lattice / WASMCLOUD_LATTICE',
+      'error: connected to NATS but no wadm is listening on lattice nobody-home\n' +
+        '  hint: start wadm for this lattice, or pick another with --lattice / WASMCLOUD_LATTICE',
     );
   });
 
@@ -308,7 +337,9 @@ describe('pelato deploy', () => {
     const r = await runCli({ NATS_URL: `nats://127.0.0.1:${port}` }, 'deploy', dir);
     expect(r.code).toBe(1);
     expect(r.err).toBe(
-      `error: cannot reach NATS at nats://127.0.0.1:${port} after 4 attempts: connection refused (connect ECONNREFUSED 127.0.0.1:${port})\n  hint: check NATS_URL (servers came from NATS_URL) and that nats-server is running`,
+      `error: cannot reach NATS at nats://127.0.0.1:${port}` +
+        ` after 4 attempts: connection refused (connect ECONNREFUSED 127.0.0.1:${port})\n` +
+        '  hint: check NATS_URL (servers came from NATS_URL) and that nats-server is running',
     );
   });
 

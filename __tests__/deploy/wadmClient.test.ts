@@ -181,7 +181,8 @@ describe('reply shapes, old and new', () => {
       ],
     });
     expect(describeStatus(st)).toBe(
-      'reconciling — scalers: a-task: Scaling component on 1 host(s); a-messaging -(wasmcloud:messaging)-> a-task: Putting link definition between a-messaging and a-task',
+      'reconciling — scalers: a-task: Scaling component on 1 host(s); a-messaging -(wasmcloud:messaging)-> ' +
+        'a-task: Putting link definition between a-messaging and a-task',
     );
     expect(describeStatus({ ...st, message: 'waiting for hosts' })).toMatch(
       /^reconciling \(waiting for hosts\) — scalers: /,

@@ -34,9 +34,13 @@ const TLS_TOKEN = 'e2e-tls-00112233445566778899aabbccdd';
 const TOKENS = [TOKEN_1, TOKEN_2, TLS_TOKEN];
 
 const TS_TASK =
-  'export function execTask(arg: string): string {\n  let c: number;\n  try {\n    c = Number(JSON.parse(arg).celsius);\n  } catch {\n    return "";\n  }\n  return Number.isFinite(c) ? JSON.stringify({ kelvin: c + 273.15 }) : "";\n}\n';
+  'export function execTask(arg: string): string {\n  let c: number;\n  try {\n' +
+  '    c = Number(JSON.parse(arg).celsius);\n  } catch {\n    return "";\n  }\n' +
+  '  return Number.isFinite(c) ? JSON.stringify({ kelvin: c + 273.15 }) : "";\n}\n';
 const GO_TASK =
-  'package main\n\nimport (\n\t"encoding/json"\n\t"strconv"\n)\n\nfunc exec_task(arg string) string {\n\tvar r struct{ Celsius *float64 }\n\tif json.Unmarshal([]byte(arg), &r) != nil || r.Celsius == nil {\n\t\treturn ""\n\t}\n\treturn `{"kelvin":` + strconv.FormatFloat(*r.Celsius+273.15, \'f\', -1, 64) + "}"\n}\n';
+  'package main\n\nimport (\n\t"encoding/json"\n\t"strconv"\n)\n\nfunc exec_task(arg string) string {\n' +
+  '\tvar r struct{ Celsius *float64 }\n\tif json.Unmarshal([]byte(arg), &r) != nil || r.Celsius == nil {\n' +
+  '\t\treturn ""\n\t}\n\treturn `{"kelvin":` + strconv.FormatFloat(*r.Celsius+273.15, \'f\', -1, 64) + "}"\n}\n';
 
 function task(name: string, code: string, port: number, http: string): string {
   return `  - name: ${name}
@@ -102,10 +106,12 @@ export function httpDoorTests(ctx: () => DoorContext, report: string[]): void {
       dir = makeProject({
         'tasks/convert.ts': TS_TASK,
         'tasks/convert.go': GO_TASK,
-        'workflow.yaml': `project_name: Door
-providers: { messaging: wasmcloud+builtin://messaging-nats, http: wasmcloud+builtin://http-server }
-tasks:
-${task('door-ts', 'convert.ts', ts, auth)}${task('door-go', 'convert.go', go, auth)}${task('door-open', 'convert.ts', open, ', timeout: 2s')}`,
+        'workflow.yaml':
+          'project_name: Door\n' +
+          'providers: { messaging: wasmcloud+builtin://messaging-nats, http: wasmcloud+builtin://http-server }\n' +
+          'tasks:\n' +
+          `${task('door-ts', 'convert.ts', ts, auth)}${task('door-go', 'convert.go', go, auth)}` +
+          `${task('door-open', 'convert.ts', open, ', timeout: 2s')}`,
       });
       urls = {
         'door-ts': `http://127.0.0.1:${ts}/readings`,
@@ -179,11 +185,14 @@ ${task('door-ts', 'convert.ts', ts, auth)}${task('door-go', 'convert.go', go, au
         expect((await post(urls[app], '{"celsius": 1}', { token: TOKEN_1 })).status).toBe(200);
       }, 60_000);
 
-      test('1000 concurrent requests, then 1000 with a wrong token: all answered; the host and the component survive', async () => {
+      test('1000 concurrent requests, then 1000 with a wrong token: ' +
+        'all answered; the host and the component survive', async () => {
         const good = await flood(urls[app], 1000, '{"celsius": 5}', { token: TOKEN_1 });
         const bad = await flood(urls[app], 1000, '{"celsius": 5}', { token: 'y'.repeat(TOKEN_1.length) });
         report.push(
-          `${app}: 1000 concurrent authorized requests: ${JSON.stringify(good.statuses)} in ${(good.ms / 1000).toFixed(1)} s (p50 ${good.p50.toFixed(0)} ms, p99 ${good.p99.toFixed(0)} ms); 1000 with a wrong token: ${JSON.stringify(bad.statuses)} in ${(bad.ms / 1000).toFixed(1)} s`,
+          `${app}: 1000 concurrent authorized requests: ${JSON.stringify(good.statuses)} in ` +
+            `${(good.ms / 1000).toFixed(1)} s (p50 ${good.p50.toFixed(0)} ms, p99 ${good.p99.toFixed(0)} ms); ` +
+            `1000 with a wrong token: ${JSON.stringify(bad.statuses)} in ${(bad.ms / 1000).toFixed(1)} s`,
         );
         expect(good.statuses).toEqual({ 200: 1000 });
         expect(bad.statuses).toEqual({ 401: 1000 });
@@ -193,7 +202,8 @@ ${task('door-ts', 'convert.ts', ts, auth)}${task('door-go', 'convert.go', go, au
       }, 300_000);
     });
 
-    test('latency added by auth: door-ts (bearer) against door-open (the same task without auth), medians of 200', async () => {
+    test('latency added by auth: ' +
+      'door-ts (bearer) against door-open (the same task without auth), medians of 200', async () => {
       const times = async (url: string, token?: string) => {
         const ms: number[] = [];
         for (let i = 0; i < 200; i++) {
@@ -211,11 +221,14 @@ ${task('door-ts', 'convert.ts', ts, auth)}${task('door-go', 'convert.go', go, au
       const open = (a1 + a2) / 2;
       const authed = (b1 + b2) / 2;
       report.push(
-        `latency, sequential POSTs over loopback, medians of 2×200: without auth ${open.toFixed(2)} ms, with bearer auth ${authed.toFixed(2)} ms (${authed - open >= 0 ? '+' : ''}${(authed - open).toFixed(2)} ms)`,
+        `latency, sequential POSTs over loopback, medians of 2×200: without auth ${open.toFixed(2)} ms, ` +
+          `with bearer auth ${authed.toFixed(2)} ms ` +
+          `(${authed - open >= 0 ? '+' : ''}${(authed - open).toFixed(2)} ms)`,
       );
     }, 300_000);
 
-    test('rotation: pelato deploy with a new token, no rebuild and no new version; the old token stops working', async () => {
+    test('rotation: pelato deploy with a new token, ' +
+      'no rebuild and no new version; the old token stops working', async () => {
       const summary = path.join(tempDir(), 'summary.md');
       writeFileSync(summary, '');
       const r = await pelato(
@@ -249,92 +262,106 @@ ${task('door-ts', 'convert.ts', ts, auth)}${task('door-go', 'convert.go', go, au
     }, 300_000);
   });
 
-  describe('HTTPS through the http-server provider image (wasmCloud provider built from crates.io), self-signed certificate', () => {
-    let url: string;
-    let tls: ReturnType<typeof selfSignedCert>;
+  describe(
+    'HTTPS through the http-server provider image (wasmCloud provider built from crates.io), ' +
+      'self-signed certificate',
+    () => {
+      let url: string;
+      let tls: ReturnType<typeof selfSignedCert>;
 
-    beforeAll(async () => {
-      const provider =
-        process.env.PELATO_HTTP_SERVER_PROVIDER ?? path.join(cacheDir(), 'target', 'release', 'pelato-http-server');
-      if (!existsSync(provider)) throw new Error(`${provider} not found: bash lattice/build.sh builds it`);
-      const work = tempDir();
-      const par = path.join(work, 'http-server.par.gz');
-      execFileSync(provider, ['--par', par]);
-      const image = `${ctx().lattice.registry}/providers/http-server:0.27.1`;
-      execFileSync(
-        useTestOras(),
-        [
-          'push',
-          '--plain-http',
-          image,
-          `${path.basename(par)}:application/vnd.wasmcloud.provider.archive.layer.v1+par`,
-        ],
-        { cwd: work, stdio: 'ignore' },
-      );
-      tls = selfSignedCert(work);
-      const port = await freePort();
-      const project = makeProject({
-        'tasks/convert.go': GO_TASK,
-        'workflow.yaml': `project_name: Door over TLS
-providers: { messaging: wasmcloud+builtin://messaging-nats, http: ${image} }
-tasks:
-${task('door-tls', 'convert.go', port, `, auth: bearer, timeout: 2s, tls: { cert_file: ${tls.certFile}, key_file: ${tls.keyFile} }`)}`,
-      });
-      url = `https://127.0.0.1:${port}/readings`;
-      tlsDir = project;
-      apps.push('door-tls');
-      genDirs.push(path.join(project, 'gen'));
-    }, 300_000);
+      beforeAll(async () => {
+        const provider =
+          process.env.PELATO_HTTP_SERVER_PROVIDER ?? path.join(cacheDir(), 'target', 'release', 'pelato-http-server');
+        if (!existsSync(provider)) throw new Error(`${provider} not found: bash lattice/build.sh builds it`);
+        const work = tempDir();
+        const par = path.join(work, 'http-server.par.gz');
+        execFileSync(provider, ['--par', par]);
+        const image = `${ctx().lattice.registry}/providers/http-server:0.27.1`;
+        execFileSync(
+          useTestOras(),
+          [
+            'push',
+            '--plain-http',
+            image,
+            `${path.basename(par)}:application/vnd.wasmcloud.provider.archive.layer.v1+par`,
+          ],
+          { cwd: work, stdio: 'ignore' },
+        );
+        tls = selfSignedCert(work);
+        const port = await freePort();
+        const project = makeProject({
+          'tasks/convert.go': GO_TASK,
+          'workflow.yaml':
+            'project_name: Door over TLS\n' +
+            `providers: { messaging: wasmcloud+builtin://messaging-nats, http: ${image} }\ntasks:\n` +
+            task(
+              'door-tls',
+              'convert.go',
+              port,
+              `, auth: bearer, timeout: 2s, tls: { cert_file: ${tls.certFile}, key_file: ${tls.keyFile} }`,
+            ),
+        });
+        url = `https://127.0.0.1:${port}/readings`;
+        tlsDir = project;
+        apps.push('door-tls');
+        genDirs.push(path.join(project, 'gen'));
+      }, 300_000);
 
-    test('brush deploys it; HTTPS with the token works, without it 401; untrusted or plain HTTP gets no answer', async () => {
-      const r = await pelato(
-        { PELATO_HTTP_TOKEN: TLS_TOKEN, REGISTRY_URL: `${ctx().lattice.registry}/door` },
-        'brush',
-        tlsDir!,
-      );
-      expect(r.err).toBe('');
-      expect(r.code).toBe(0);
-      const first = await eventually(
-        'the HTTPS door answering',
-        async () => {
-          const x = await post(url, '{"celsius": 10}', { token: TLS_TOKEN, ca: tls.cert, timeoutMs: 5000 });
-          return x.status === 200 ? x : undefined;
-        },
-        120_000,
-      );
-      expect(JSON.parse(first.text)).toEqual({ kelvin: 283.15 });
-      const denied = await post(url, '{"celsius": 10}', { ca: tls.cert });
-      expect([denied.status, denied.headers['www-authenticate']]).toEqual([401, 'Bearer realm="pelato"']);
-      expect((await post(url, Buffer.alloc(MIB + 1, 'a'), { token: TLS_TOKEN, ca: tls.cert })).status).toBe(413);
-      await expect(post(url, '{}', { token: TLS_TOKEN })).rejects.toThrow(/self[- ]signed/i);
-      await expect(post(url.replace('https:', 'http:'), '{}', { token: TLS_TOKEN, timeoutMs: 5000 })).rejects.toThrow();
-      const f = await flood(url, 1000, '{"celsius": 5}', { token: TLS_TOKEN, ca: tls.cert });
-      report.push(
-        `door-tls (provider image, HTTPS): 1000 concurrent authorized requests: ${JSON.stringify(f.statuses)} in ${(f.ms / 1000).toFixed(1)} s (p50 ${f.p50.toFixed(0)} ms, p99 ${f.p99.toFixed(0)} ms)`,
-      );
-      // Every request is answered, by the task (200) or by the 2 s request timeout (408): 1000 TLS
-      // handshakes at once on 2 busy cores can leave a body unread for longer than that (seen in CI: 792 of
-      // 1000 with other apps on the hosts; all 200 on a quiet lattice). Nothing is refused, reset or a 5xx,
-      // and the door answers normally afterwards.
-      expect(Object.keys(f.statuses).filter((k) => k !== '200' && k !== '408')).toEqual([]);
-      expect(f.statuses[200]).toBeGreaterThan(0);
-      const after = await post(url, '{"celsius": 5}', { token: TLS_TOKEN, ca: tls.cert, timeoutMs: 10_000 });
-      expect(after.status).toBe(200);
-    }, 900_000);
+      test('brush deploys it; HTTPS with the token works, ' +
+        'without it 401; untrusted or plain HTTP gets no answer', async () => {
+        const r = await pelato(
+          { PELATO_HTTP_TOKEN: TLS_TOKEN, REGISTRY_URL: `${ctx().lattice.registry}/door` },
+          'brush',
+          tlsDir!,
+        );
+        expect(r.err).toBe('');
+        expect(r.code).toBe(0);
+        const first = await eventually(
+          'the HTTPS door answering',
+          async () => {
+            const x = await post(url, '{"celsius": 10}', { token: TLS_TOKEN, ca: tls.cert, timeoutMs: 5000 });
+            return x.status === 200 ? x : undefined;
+          },
+          120_000,
+        );
+        expect(JSON.parse(first.text)).toEqual({ kelvin: 283.15 });
+        const denied = await post(url, '{"celsius": 10}', { ca: tls.cert });
+        expect([denied.status, denied.headers['www-authenticate']]).toEqual([401, 'Bearer realm="pelato"']);
+        expect((await post(url, Buffer.alloc(MIB + 1, 'a'), { token: TLS_TOKEN, ca: tls.cert })).status).toBe(413);
+        await expect(post(url, '{}', { token: TLS_TOKEN })).rejects.toThrow(/self[- ]signed/i);
+        await expect(
+          post(url.replace('https:', 'http:'), '{}', { token: TLS_TOKEN, timeoutMs: 5000 }),
+        ).rejects.toThrow();
+        const f = await flood(url, 1000, '{"celsius": 5}', { token: TLS_TOKEN, ca: tls.cert });
+        report.push(
+          `door-tls (provider image, HTTPS): 1000 concurrent authorized requests: ${JSON.stringify(f.statuses)} in ` +
+            `${(f.ms / 1000).toFixed(1)} s (p50 ${f.p50.toFixed(0)} ms, p99 ${f.p99.toFixed(0)} ms)`,
+        );
+        // Every request is answered, by the task (200) or by the 2 s request timeout (408): 1000 TLS
+        // handshakes at once on 2 busy cores can leave a body unread for longer than that (seen in CI: 792 of
+        // 1000 with other apps on the hosts; all 200 on a quiet lattice). Nothing is refused, reset or a 5xx,
+        // and the door answers normally afterwards.
+        expect(Object.keys(f.statuses).filter((k) => k !== '200' && k !== '408')).toEqual([]);
+        expect(f.statuses[200]).toBeGreaterThan(0);
+        const after = await post(url, '{"celsius": 5}', { token: TLS_TOKEN, ca: tls.cert, timeoutMs: 10_000 });
+        expect(after.status).toBe(200);
+      }, 900_000);
 
-    test('a slow-body client over HTTPS gets 408 too', async () => {
-      const slow = await post(url, stalling('{"cel', 8000), {
-        token: TLS_TOKEN,
-        ca: tls.cert,
-        headers: { 'transfer-encoding': 'chunked' },
-      });
-      expect(slow.status).toBe(408);
-      expect(slow.ms).toBeLessThan(6000);
-    }, 60_000);
-  });
+      test('a slow-body client over HTTPS gets 408 too', async () => {
+        const slow = await post(url, stalling('{"cel', 8000), {
+          token: TLS_TOKEN,
+          ca: tls.cert,
+          headers: { 'transfer-encoding': 'chunked' },
+        });
+        expect(slow.status).toBe(408);
+        expect(slow.ms).toBeLessThan(6000);
+      }, 60_000);
+    },
+  );
 
   describe('the token, after all of the above', () => {
-    test('is in no file under gen/, no manifest stored in wadm, no lattice log, no output or job summary of PELATO', async () => {
+    test('is in no file under gen/, no manifest stored in wadm, ' +
+      'no lattice log, no output or job summary of PELATO', async () => {
       for (const gen of genDirs) {
         expect(listFiles(gen).length).toBeGreaterThan(5);
         for (const t of TOKENS) expect(filesContaining(gen, t, listFiles)).toEqual([]);

@@ -137,7 +137,8 @@ describe('a real lattice on loopback', () => {
     });
   }, 120_000);
 
-  test('a name published on the source topic comes out measured on the destination topic, through edge and cloud', async () => {
+  test('a name published on the source topic comes out measured ' +
+    'on the destination topic, through edge and cloud', async () => {
     const out = await firstThrough(nc, 'hello.names', 'hello.measured', 'Ada', (t) => t.includes('ADA'));
     expect(JSON.parse(out!)).toEqual({ text: 'HELLO, ADA!', characters: 11, words: 2 });
   }, 60_000);
@@ -159,7 +160,8 @@ describe('a real lattice on loopback', () => {
       action: () => lattice.stopProc(edge.name, 'SIGKILL'),
     });
     report.push(
-      `failover (shout on edge+cloud, edge host SIGKILL at 50 msg/s): sent ${r.sent}, lost ${r.lost}, duplicated ${r.duplicated}, longest gap ${r.interruptionMs.toFixed(0)} ms`,
+      `failover (shout on edge+cloud, edge host SIGKILL at 50 msg/s): sent ${r.sent}, lost ${r.lost}, duplicated ` +
+        `${r.duplicated}, longest gap ${r.interruptionMs.toFixed(0)} ms`,
     );
     // Processing resumes by itself: the last second of traffic all came through the cloud instance.
     const tail = r.lostSeqs.filter((s) => s >= r.sent - 50);
@@ -179,7 +181,8 @@ describe('a real lattice on loopback', () => {
     );
   }, 300_000);
 
-  test('upgrade 1.0.0 → 1.0.1 under traffic: the new code takes over and nothing is doubled (losses are measured and reported, see README)', async () => {
+  test('upgrade 1.0.0 → 1.0.1 under traffic: the new code takes over and nothing is doubled ' +
+    '(losses are measured and reported, see README)', async () => {
     const wf = path.join(dir, 'workflow.yaml');
     writeFileSync(
       wf,
@@ -201,7 +204,8 @@ describe('a real lattice on loopback', () => {
     });
     expect(r.actionResult!.code).toBe(0);
     report.push(
-      `upgrade (shout 1.0.0 → 1.0.1 at 50 msg/s): sent ${r.sent}, lost ${r.lost}, duplicated ${r.duplicated}, longest gap ${r.interruptionMs.toFixed(0)} ms, deploy took ${(r.actionMs! / 1000).toFixed(1)} s`,
+      `upgrade (shout 1.0.0 → 1.0.1 at 50 msg/s): sent ${r.sent}, lost ${r.lost}, duplicated ${r.duplicated}, ` +
+        `longest gap ${r.interruptionMs.toFixed(0)} ms, deploy took ${(r.actionMs! / 1000).toFixed(1)} s`,
     );
     const out = await firstThrough(nc, 'hello.greetings', 'hello.loud', 'after', (t) => t.startsWith('AFTER'));
     expect(out).toBe('AFTER v2');
@@ -275,7 +279,9 @@ describe('the temperature example on the same lattice', () => {
     600_000,
   );
 
-  test('examples/greenhouse (Go: HTTP producer, producer and processor on edge and cloud; reading-archive is left out: its sqldb-postgres provider is only on ghcr.io, unreachable here — it is built and run against PostgreSQL in the Go component tests)', async () => {
+  test('examples/greenhouse (Go: HTTP producer, producer and processor on edge and cloud; reading-archive is left ' +
+    'out: its sqldb-postgres provider is only on ghcr.io, ' +
+    'unreachable here — it is built and run against PostgreSQL in the Go component tests)', async () => {
     await checkTinyGoTools(env);
     const project = copyExample('greenhouse');
     const port = await freePort();
@@ -319,19 +325,22 @@ describe('the temperature example on the same lattice', () => {
     await waitFor('every host empty', async () => ((await placement()).size === 0 ? true : undefined), 60_000);
   }, 900_000);
 
-  test('a panic in a Go task (TinyGo 0.39 cannot recover) costs only that message on a host: the next message and the next HTTP request are handled', async () => {
+  test('a panic in a Go task (TinyGo 0.39 cannot recover) costs only that message on a host: ' +
+    'the next message and the next HTTP request are handled', async () => {
     await checkTinyGoTools(env);
     const port = await freePort();
     const task =
-      'package main\n\nimport "strings"\n\nfunc exec_task(arg string) string {\n\tif arg == "boom" {\n\t\tpanic("refusing " + arg)\n\t}\n\treturn strings.ToUpper(arg)\n}\n';
+      'package main\n\nimport "strings"\n\nfunc exec_task(arg string) string {\n\tif arg == "boom" {\n' +
+      '\t\tpanic("refusing " + arg)\n\t}\n\treturn strings.ToUpper(arg)\n}\n';
     const project = makeProject({
       'tasks/upper.go': task,
-      'workflow.yaml': `project_name: Panics
-registry: ${lattice.registry}/panics
-tasks:
-  - { name: Upper, type: processor_nats, code: upper.go, targets: [cloud], source_topic: panic.in, dest_topic: panic.out, component_name: panic-upper, version: 1.0.0 }
-  - { name: Door, type: http_producer_nats, code: upper.go, targets: [edge], dest_topic: panic.door, component_name: panic-door, version: 1.0.0, http: { path: /, address: "127.0.0.1:${port}" } }
-${BUILTIN_PROVIDERS}`,
+      'workflow.yaml':
+        `project_name: Panics\nregistry: ${lattice.registry}/panics\ntasks:\n` +
+        '  - { name: Upper, type: processor_nats, code: upper.go, targets: [cloud], source_topic: panic.in, ' +
+        'dest_topic: panic.out, component_name: panic-upper, version: 1.0.0 }\n' +
+        '  - { name: Door, type: http_producer_nats, code: upper.go, targets: [edge], dest_topic: panic.door, ' +
+        `component_name: panic-door, version: 1.0.0, http: { path: /, address: "127.0.0.1:${port}" } }\n` +
+        `${BUILTIN_PROVIDERS}`,
     });
     const r = await run('brush', project);
     expect(r.err).toBe('');
@@ -362,7 +371,8 @@ ${BUILTIN_PROVIDERS}`,
 
   // TinyGo and wasm-tools must be on PATH (scripts/install-go-tools.sh); without them the first check
   // fails and names what to install.
-  test('examples/temperature (Go, built with TinyGo): HTTP reading on the edge → Kelvin → cloud filter → NATS', async () => {
+  test('examples/temperature (Go, built with TinyGo): ' +
+    'HTTP reading on the edge → Kelvin → cloud filter → NATS', async () => {
     await checkTinyGoTools(env);
     await temperatureEndToEnd('temperature');
   }, 900_000);

@@ -101,18 +101,21 @@ describe('generate first', () => {
     expect(existsSync(path.join(dir, 'gen', 'hello-greet', 'wadm.pinned.yaml'))).toBe(false);
   });
 
-  test('gen/ without workflow.yaml (a deploy job that downloaded gen/) is used as it is; neither is one message', async () => {
-    const dir = copyExample('hello');
-    await ensureGenerated(ctx(dir));
-    const only = tempDir();
-    const { cpSync } = await import('node:fs');
-    cpSync(path.join(dir, 'gen'), path.join(only, 'gen'), { recursive: true });
-    expect((await ensureGenerated(ctx(only))).state).toBe('as-is');
-    const empty = tempDir();
-    await expect(ensureGenerated(ctx(empty))).rejects.toThrow(
-      `${path.join(empty, 'workflow.yaml')} not found, and nothing generated yet`,
-    );
-  });
+  test(
+    'gen/ without workflow.yaml (a deploy job that downloaded gen/) is used as it is; ' + 'neither is one message',
+    async () => {
+      const dir = copyExample('hello');
+      await ensureGenerated(ctx(dir));
+      const only = tempDir();
+      const { cpSync } = await import('node:fs');
+      cpSync(path.join(dir, 'gen'), path.join(only, 'gen'), { recursive: true });
+      expect((await ensureGenerated(ctx(only))).state).toBe('as-is');
+      const empty = tempDir();
+      await expect(ensureGenerated(ctx(empty))).rejects.toThrow(
+        `${path.join(empty, 'workflow.yaml')} not found, and nothing generated yet`,
+      );
+    },
+  );
 });
 
 describe('pelato deploy generates first', () => {

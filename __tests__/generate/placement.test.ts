@@ -35,12 +35,15 @@ async function scalers(extra: string) {
 }
 
 describe('placement', () => {
-  test('default: the component runs on every host of its targets, like its providers, one at a time per host', async () => {
-    expect(await scalers('')).toEqual([
-      ['task', 'daemonscaler', 1, ['edge', 'cloud']],
-      ['messaging', 'daemonscaler', 1, ['edge', 'cloud']],
-    ]);
-  });
+  test(
+    'default: the component runs on every host of its targets, like its providers, ' + 'one at a time per host',
+    async () => {
+      expect(await scalers('')).toEqual([
+        ['task', 'daemonscaler', 1, ['edge', 'cloud']],
+        ['messaging', 'daemonscaler', 1, ['edge', 'cloud']],
+      ]);
+    },
+  );
 
   test('every_host with instances: that many concurrent instances on each host', async () => {
     expect((await scalers('    instances: 4\n'))[0]).toEqual(['task', 'daemonscaler', 4, ['edge', 'cloud']]);

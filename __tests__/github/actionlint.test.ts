@@ -12,7 +12,8 @@ afterAll(cleanupProjects);
 function lint(cwd: string, files: string[]) {
   if (!existsSync(ACTIONLINT))
     throw new Error(
-      `${ACTIONLINT} not found: run 'bash scripts/install-test-tools.sh' (it builds actionlint from the Go module proxy)`,
+      `${ACTIONLINT} not found: run 'bash scripts/install-test-tools.sh' ` +
+        '(it builds actionlint from the Go module proxy)',
     );
   const r = spawnSync(ACTIONLINT, ['-no-color', ...files], { cwd, encoding: 'utf8' });
   return { code: r.status, out: `${r.stdout}${r.stderr}` };

@@ -150,28 +150,31 @@ describe('the reusable workflow', () => {
     ]);
   });
 
-  test('build → test → deploy: tests gate the deploy, which is serialised per lattice and behind the environment', () => {
-    const build = workflowSteps({ jobs: { b: doc.jobs.build! } }).map((s) => s.uses ?? s.run);
-    const at = (x: string) => build.findIndex((u) => u?.includes(x));
-    expect(at('/generate')).toBeLessThan(at('/build'));
-    expect(at('/build')).toBeLessThan(at('/test'));
-    expect(at('/test')).toBeLessThan(at('upload-artifact'));
-    const deploy = doc.jobs.deploy!;
-    expect(deploy.needs).toBe('build');
-    expect(deploy.environment).toBe('${{ inputs.environment }}');
-    expect(deploy.concurrency).toEqual({
-      group: "pelato-deploy-${{ inputs.lattice || 'default' }}",
-      'cancel-in-progress': false,
-    });
-    const uses = deploy.steps!.map((s) => s.uses ?? '');
-    expect(uses.some((u) => u.startsWith('actions/download-artifact@'))).toBe(true);
-    const step = deploy.steps!.find((s) => s.uses === './.pelato-action/deploy');
-    expect(step!.env).toEqual({
-      NATS_URL: '${{ secrets.NATS_URL }}',
-      NATS_CREDS_CONTENT: '${{ secrets.NATS_CREDS_CONTENT }}',
-      PELATO_HTTP_TOKEN: '${{ secrets.PELATO_HTTP_TOKEN }}',
-    });
-  });
+  test(
+    'build → test → deploy: tests gate the deploy, ' + 'which is serialised per lattice and behind the environment',
+    () => {
+      const build = workflowSteps({ jobs: { b: doc.jobs.build! } }).map((s) => s.uses ?? s.run);
+      const at = (x: string) => build.findIndex((u) => u?.includes(x));
+      expect(at('/generate')).toBeLessThan(at('/build'));
+      expect(at('/build')).toBeLessThan(at('/test'));
+      expect(at('/test')).toBeLessThan(at('upload-artifact'));
+      const deploy = doc.jobs.deploy!;
+      expect(deploy.needs).toBe('build');
+      expect(deploy.environment).toBe('${{ inputs.environment }}');
+      expect(deploy.concurrency).toEqual({
+        group: "pelato-deploy-${{ inputs.lattice || 'default' }}",
+        'cancel-in-progress': false,
+      });
+      const uses = deploy.steps!.map((s) => s.uses ?? '');
+      expect(uses.some((u) => u.startsWith('actions/download-artifact@'))).toBe(true);
+      const step = deploy.steps!.find((s) => s.uses === './.pelato-action/deploy');
+      expect(step!.env).toEqual({
+        NATS_URL: '${{ secrets.NATS_URL }}',
+        NATS_CREDS_CONTENT: '${{ secrets.NATS_CREDS_CONTENT }}',
+        PELATO_HTTP_TOKEN: '${{ secrets.PELATO_HTTP_TOKEN }}',
+      });
+    },
+  );
 
   test('the actions it uses exist in this repository', () => {
     for (const s of workflowSteps(doc)) {

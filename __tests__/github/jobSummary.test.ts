@@ -45,7 +45,8 @@ test('a wadm message with Markdown, HTML, a mention and a table bar stays text',
   });
   expectInert(md);
   expect(md).toContain(
-    '- a 1.0.0: x \\| y &lt;img src=x onerror=alert\\(1\\)&gt; &#64;octocat \\[link\\]\\(https&#58;//evil.example\\) \\`code\\` second line',
+    '- a 1.0.0: x \\| y &lt;img src=x onerror=alert\\(1\\)&gt; &#64;octocat ' +
+      '\\[link\\]\\(https&#58;//evil.example\\) \\`code\\` second line',
   );
 });
 
@@ -87,7 +88,8 @@ test('a failed command lists its problems with file and line, or its message and
     { GITHUB_WORKSPACE: process.cwd() },
   );
   expect(md).toBe(
-    '### PELATO gen failed\n\n1 problem; nothing was written.\n\n| file | line | problem |\n| --- | --- | --- |\n| `workflow.yaml` | 4:7 | unknown field "x\\|y" \\(did you mean "z"?\\) |',
+    '### PELATO gen failed\n\n1 problem; nothing was written.\n\n| file | line | problem |\n| --- | --- | --- |\n' +
+      '| `workflow.yaml` | 4:7 | unknown field "x\\|y" \\(did you mean "z"?\\) |',
   );
   expect(failureSummary('deploy', new PelatoError('no wadm is listening', 'start wadm'), {})).toBe(
     '### PELATO deploy failed\n\nno wadm is listening\n\nHint: start wadm',

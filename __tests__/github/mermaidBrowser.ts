@@ -67,7 +67,8 @@ export interface MermaidPage {
 export async function openMermaid(): Promise<MermaidPage> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
-      `Chromium not found at ${CHROMIUM}: run scripts/install-test-tools.sh (Debian package chromium) or set PELATO_CHROMIUM`,
+      `Chromium not found at ${CHROMIUM}: ` +
+        'run scripts/install-test-tools.sh (Debian package chromium) or set PELATO_CHROMIUM',
     );
   }
   // A new, empty profile per run (playwright passes it to Chromium as --user-data-dir).

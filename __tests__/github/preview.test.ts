@@ -1,4 +1,7 @@
-/** The pull-request preview: its Markdown (table, Mermaid, diffs) and the one comment it keeps, against a fake GitHub REST API. */
+/**
+ * The pull-request preview: its Markdown (table, Mermaid, diffs) and the one comment it keeps, against a fake
+ * GitHub REST API.
+ */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -135,14 +138,21 @@ describe('preview Markdown', () => {
     expect(rows).toHaveLength(4);
     const row = (name: string) => rows.find((r) => r.includes(`| ${name} |`)) ?? '';
     expect(row('temp\\_filter')).toMatch(
-      /^\| ✏️ changed \(code, version, manifest\) \| temp\\_filter \| processor\\_nats \| cloud \| living\\_room\\_kelvin\\_data → filtered\\_kelvin\\_data \| 1\.0\.2 → 1\.1\.0 \|$/,
+      new RegExp(
+        String.raw`^\| ✏️ changed \(code, version, manifest\) \| temp\\_filter \| processor\\_nats \| cloud \| ` +
+          String.raw`living\\_room\\_kelvin\\_data → filtered\\_kelvin\\_data \| 1\.0\.2 → 1\.1\.0 \|$`,
+      ),
     );
     expect(row('kelvin\\_ingest')).toBe(
-      '| 🆕 new | kelvin\\_ingest | http\\_producer\\_nats | edge, gateway | HTTP /kelvin → living\\_room\\_kelvin\\_data | 0.1.0 |',
+      '| 🆕 new | kelvin\\_ingest | http\\_producer\\_nats | edge, gateway | ' +
+        'HTTP /kelvin → living\\_room\\_kelvin\\_data | 0.1.0 |',
     );
     expect(row('kelvin\\_alerts')).toContain('| 🆕 new |');
     expect(row('celsius\\_to\\_kelvin\\_conversion')).toMatch(
-      /^\| 🗑️ removed \| celsius\\_to\\_kelvin\\_conversion \| http\\_producer\\_nats \| edge \| HTTP \/readings → living\\_room\\_kelvin\\_data \| 1\.0\.0 \|$/,
+      new RegExp(
+        String.raw`^\| 🗑️ removed \| celsius\\_to\\_kelvin\\_conversion \| http\\_producer\\_nats \| edge \| ` +
+          String.raw`HTTP \/readings → living\\_room\\_kelvin\\_data \| 1\.0\.0 \|$`,
+      ),
     );
   });
 

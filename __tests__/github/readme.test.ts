@@ -29,7 +29,8 @@ describe('the check is live: it names what drifted', () => {
     expect(drifted).not.toBe(README);
     expect(readmeProblems(drifted)).toEqual([
       'README.md "Action `build`", inputs: row `push` has default "`false`", the file says "`true`"',
-      'README.md "Action `build`", inputs: missing row `parallel`: | `parallel` | no | (empty) | Tasks built at once (a number; default one per CPU). |',
+      'README.md "Action `build`", inputs: missing row `parallel`: ' +
+        '| `parallel` | no | (empty) | Tasks built at once (a number; default one per CPU). |',
       'README.md "Action `build`", outputs: extra row `digest`, which the file does not declare',
     ]);
   });
@@ -39,7 +40,10 @@ describe('the check is live: it names what drifted', () => {
     const problems = readmeProblems(gone);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(
-      /^README\.md has no section "#### Action `deploy`"; it should read:\n#### Action `deploy`\n\n\| input \| required \| default \| description \|\n/,
+      new RegExp(
+        '^README\\.md has no section "#### Action `deploy`"; it should read:\\n#### Action `deploy`\\n\\n' +
+          '\\| input \\| required \\| default \\| description \\|\\n',
+      ),
     );
   });
 });

@@ -70,8 +70,10 @@ describe('generate/action.yml', () => {
       '',
       '| app | type | targets | source → dest | version | content hash |',
       '| --- | --- | --- | --- | --- | --- |',
-      `| celsius\\_to\\_kelvin\\_conversion | http\\_producer\\_nats | edge | HTTP /readings → living\\_room\\_kelvin\\_data | 1.0.0 | \`${hash('celsius_to_kelvin_conversion')}\` |`,
-      `| temp\\_filter | processor\\_nats | cloud | living\\_room\\_kelvin\\_data → filtered\\_kelvin\\_data | 1.0.2 | \`${hash('temp_filter')}\` |`,
+      '| celsius\\_to\\_kelvin\\_conversion | http\\_producer\\_nats | edge | ' +
+        `HTTP /readings → living\\_room\\_kelvin\\_data | 1.0.0 | \`${hash('celsius_to_kelvin_conversion')}\` |`,
+      '| temp\\_filter | processor\\_nats | cloud | living\\_room\\_kelvin\\_data → filtered\\_kelvin\\_data | ' +
+        `1.0.2 | \`${hash('temp_filter')}\` |`,
       '',
       '',
     ]);
@@ -97,11 +99,13 @@ describe('generate/action.yml', () => {
     expect(r.code).toBe(1);
     expect(r.outputs).toEqual({});
     expect(r.stderr.split('\n')[0]).toBe(
-      `::error file=project/workflow.yaml,line=${line},col=${col},title=pelato::version "latest" is not allowed (tags are immutable; use a semantic version such as 1.0.0)`,
+      `::error file=project/workflow.yaml,line=${line},col=${col},title=pelato::version "latest" is not allowed ` +
+        '(tags are immutable; use a semantic version such as 1.0.0)',
     );
     expect(r.summary).toContain('### PELATO gen failed\n\n1 problem; nothing was written.');
     expect(r.summary).toContain(
-      `| \`project/workflow.yaml\` | ${line}:${col} | version "latest" is not allowed \\(tags are immutable; use a semantic version such as 1.0.0\\) |`,
+      `| \`project/workflow.yaml\` | ${line}:${col} | version "latest" is not allowed ` +
+        '\\(tags are immutable; use a semantic version such as 1.0.0\\) |',
     );
   });
 });
@@ -163,10 +167,12 @@ withJs(
     });
     afterAll(async () => registry?.stop());
 
-    test('pushes every task: a group per task in the log, a table in the summary; then unchanged; then a refused tag', () => {
+    test('pushes every task: a group per task in the log, a table in the summary; ' +
+      'then unchanged; then a refused tag', () => {
       const ws = workspace('hello');
       const repo = `${registry.host}/acme`;
-      // oras from PATH, as oras-project/setup-oras leaves it; credentials in the step's env, as the workflow passes them
+      // oras from PATH, as oras-project/setup-oras leaves it; credentials in the step's env, as the workflow
+      // passes them
       const env = {
         PATH: `${TOOLS_BIN}${path.delimiter}${process.env.PATH}`,
         REGISTRY_USER: registry.user!,
@@ -232,7 +238,8 @@ withJs(
       expect(refused.code).toBe(1);
       expect(refused.outputs.ok).toBe('false');
       expect(refused.stderr).toContain(
-        `error: hello-shout: ${repo}/hello-shout:1.0.0 already exists with other content (tags are immutable) (bump the version of hello-shout in workflow.yaml)`,
+        `error: hello-shout: ${repo}/hello-shout:1.0.0 already exists with other content (tags are immutable) ` +
+          '(bump the version of hello-shout in workflow.yaml)',
       );
       expect(expectGroupsPerTask(refused, HELLO).find((g) => g.title.startsWith('hello-shout'))!.title).toMatch(
         /^hello-shout: failed in [\d.]+ s$/,
@@ -246,7 +253,8 @@ withJs(
 );
 
 withJs('test/action.yml (needs toolchains/js, installed by .ci/run)', () => {
-  test('runs the cases, reports the counts and a table, leaves gen/ as it was; a failing case is annotated at its line', () => {
+  test('runs the cases, reports the counts and a table, leaves gen/ as it was; ' +
+    'a failing case is annotated at its line', () => {
     const ws = workspace('hello');
     expect(runStep('generate', 'gen', ws, { project: 'project', registry: 'ghcr.io/acme/hello' }).code).toBe(0);
     const before = readFileSync(path.join(ws, 'project', 'gen', 'plan.json'), 'utf8');
@@ -271,7 +279,8 @@ withJs('test/action.yml (needs toolchains/js, installed by .ci/run)', () => {
     expect(failing.outputs).toEqual({ passed: String(passed), failed: '1' });
     expect(failing.stderr).toMatch(
       new RegExp(
-        `^::error file=project/tasks/shout\\.test\\.yaml,line=${line},col=1,title=pelato::hello-shout: test case "wrong on purpose" failed%0A`,
+        `^::error file=project/tasks/shout\\.test\\.yaml,line=${line},col=1,title=pelato::` +
+          'hello-shout: test case "wrong on purpose" failed%0A',
         'm',
       ),
     );
@@ -312,7 +321,8 @@ describe('deploy/action.yml against a real nats-server with token auth (wadm sta
     expect(r.stderr).toMatch(/input replace must be true or false, got 'yes'/);
   });
 
-  test('deploys every app: one group per app, states in the summary, results as output; then removes them', async () => {
+  test('deploys every app: one group per app, states in the summary, results as output; ' +
+    'then removes them', async () => {
     const ws = tempDir();
     writeGen(
       [

@@ -148,7 +148,9 @@ describe('pelato init', () => {
     const r = await run({}, 'init', dir);
     expect(r.code).toBe(1);
     expect(r.err).toBe(
-      `error: ${dir} already holds files pelato init would write: workflow.yaml, tasks/process.ts\n  hint: pelato init never overwrites anything, and nothing was written; give a new or empty folder, or move those files away`,
+      `error: ${dir} already holds files pelato init would write: workflow.yaml, tasks/process.ts\n` +
+        '  hint: pelato init never overwrites anything, and nothing was written; ' +
+        'give a new or empty folder, or move those files away',
     );
     expect(listFiles(dir)).toEqual(['tasks/process.ts', 'workflow.yaml']);
     expect(readFileSync(path.join(dir, 'workflow.yaml'), 'utf8')).toBe('mine\n');
@@ -158,7 +160,10 @@ describe('pelato init', () => {
     const again = await run({}, 'init', fresh, '--lang', 'go');
     expect(again.code).toBe(1);
     expect(again.err).toMatch(
-      /already holds files pelato init would write: workflow\.yaml, tasks\/ingest\.test\.yaml, tasks\/process\.test\.yaml, \.env\.template/,
+      new RegExp(
+        String.raw`already holds files pelato init would write: workflow\.yaml, ` +
+          String.raw`tasks\/ingest\.test\.yaml, tasks\/process\.test\.yaml, \.env\.template`,
+      ),
     );
   });
 
@@ -182,7 +187,8 @@ describe('pelato init', () => {
     );
     const type = await run({}, 'init', tempDir(), '--type', 'procesor_nats');
     expect(type.err).toBe(
-      'error: --type procesor_nats is not a task type\n  hint: did you mean processor_nats? types: http_producer_nats, producer_nats, processor_nats, dbsync_nats',
+      'error: --type procesor_nats is not a task type\n' +
+        '  hint: did you mean processor_nats? types: http_producer_nats, producer_nats, processor_nats, dbsync_nats',
     );
   });
 });

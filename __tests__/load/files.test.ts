@@ -89,7 +89,8 @@ describe('files and folders in the wrong place', () => {
     const r = await run('gen', dir);
     expect(r.code).toBe(0);
     expect(r.err).toBe(
-      `${path.join(dir, 'workflow.yml')}:1:1: warning: reading workflow.yml: PELATO's file is named workflow.yaml (rename it to workflow.yaml)`,
+      `${path.join(dir, 'workflow.yml')}:1:1: warning: reading workflow.yml: ` +
+        "PELATO's file is named workflow.yaml (rename it to workflow.yaml)",
     );
     expect(existsSync(path.join(dir, 'gen', 'plan.json'))).toBe(true);
     const strict = await run('validate', dir, '--strict');
@@ -127,7 +128,8 @@ describe('files and folders in the wrong place', () => {
     const r = await runCli({ GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: path.dirname(dir) }, 'validate', dir);
     expect(r.code).toBe(0);
     expect(r.err).toBe(
-      `::warning file=${path.basename(dir)}/workflow.yaml,line=1,col=1,title=pelato::project_name is missing; using the folder's name "${path.basename(dir)}" (add "project_name: <name>" at the top)`,
+      `::warning file=${path.basename(dir)}/workflow.yaml,line=1,col=1,title=pelato::project_name is missing; ` +
+        `using the folder's name "${path.basename(dir)}" (add "project_name: <name>" at the top)`,
     );
   });
 });

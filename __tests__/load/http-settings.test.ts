@@ -85,7 +85,8 @@ describe('http security settings', () => {
   test('the plan and the manifest name the auth config and carry the TLS files, never a token', () => {
     const wf = load(
       yaml(
-        'auth: { type: bearer, token_env: SENSOR_TOKEN }\ntimeout: 3s\ntls: { cert_file: /etc/tls/cert.pem, key_file: /etc/tls/key.pem }',
+        'auth: { type: bearer, token_env: SENSOR_TOKEN }\ntimeout: 3s\n' +
+          'tls: { cert_file: /etc/tls/cert.pem, key_file: /etc/tls/key.pem }',
       ),
     );
     const g = generate(wf);
@@ -185,7 +186,10 @@ describe('http security settings', () => {
     const builtin = 'providers: { http: wasmcloud+builtin://http-server }\n';
     expect(problems(yaml(tls, builtin))).toEqual([
       expect.stringMatching(
-        /^12: http\.tls needs the http-server provider image: the hosts' builtin http-server .* serves plain HTTP only \(set providers\.http/,
+        new RegExp(
+          String.raw`^12: http\.tls needs the http-server provider image: ` +
+            String.raw`the hosts' builtin http-server .* serves plain HTTP only \(set providers\.http`,
+        ),
       ),
     ]);
     expect(problems(yaml(tls), true)).toEqual([

@@ -142,7 +142,8 @@ const cases: Case[] = [
     yaml: wf(task({})),
     files: {
       'tasks/upper.go':
-        'package main\n\nimport (\n\t"strings"\n\t"github.com/tidwall/gjson"\n)\n\nfunc exec_task(arg string) string { return strings.ToUpper(gjson.Get(arg, "a").String()) }\n',
+        'package main\n\nimport (\n\t"strings"\n\t"github.com/tidwall/gjson"\n)\n\n' +
+        'func exec_task(arg string) string { return strings.ToUpper(gjson.Get(arg, "a").String()) }\n',
     },
     expect: [['tasks/upper.go', 5, 'outside the standard library']],
   },
@@ -378,7 +379,8 @@ const cases: Case[] = [
     yaml: wf(task({})),
     files: {
       'tasks/upper.go':
-        'package main\n\nimport (\n\tj "github.com/goccy/go-json"\n)\n\nfunc exec_task(arg string) string { _ = j.Marshal; return arg }\n',
+        'package main\n\nimport (\n\tj "github.com/goccy/go-json"\n)\n\n' +
+        'func exec_task(arg string) string { _ = j.Marshal; return arg }\n',
     },
     expect: [['tasks/upper.go', 4, 'outside the standard library']],
   },
@@ -721,7 +723,8 @@ const cases: Case[] = [
     yaml: wf(task({ code: 'up.ts' })),
     files: {
       'tasks/up.ts':
-        'const re = /[\\p{L}--[a-z]]/v;\nexport function execTask(arg: string): string { return re.test(arg) ? "y" : "n"; }\n',
+        'const re = /[\\p{L}--[a-z]]/v;\n' +
+        'export function execTask(arg: string): string { return re.test(arg) ? "y" : "n"; }\n',
     },
     expect: [['tasks/up.ts', 1, 'Unicode property escape']],
   },
@@ -975,7 +978,10 @@ const cases: Case[] = [
   },
   {
     name: 'duplicate component_name written in flow style',
-    yaml: `project_name: T\ntasks:\n${task({})}\n  - { name: B, type: processor_nats, code: upper.go, targets: [edge], source_topic: x, dest_topic: y, component_name: upper, version: 1.0.0 }\n`,
+    yaml:
+      `project_name: T\ntasks:\n${task({})}\n` +
+      '  - { name: B, type: processor_nats, code: upper.go, targets: [edge], source_topic: x, dest_topic: y, ' +
+      'component_name: upper, version: 1.0.0 }\n',
     expect: [['w', 11, 'already used', 119]],
   },
   {

@@ -15,15 +15,20 @@ import { cleanupProjects, GOOD_TASK, makeProject } from '../helpers/project.js';
 afterAll(cleanupProjects);
 
 const JS = 'export function execTask(arg) { return arg; }\n';
-const tasks = (code: string) => `project_name: Reserved
-tasks:
-  - { name: P, type: processor_nats, code: ${code}, targets: [edge], source_topic: a, dest_topic: b, component_name: p, version: 1.0.0 }
-  - { name: R, type: producer_nats, code: ${code}, targets: [edge], source_topic: c, dest_topic: d, component_name: r, version: 1.0.0 }
-  - { name: H, type: http_producer_nats, code: ${code}, targets: [edge], source_topic: e, dest_topic: f, component_name: h, version: 1.0.0 }
-  - { name: H2, type: http_producer_nats, code: ${code}, targets: [cloud], dest_topic: g, component_name: h2, version: 1.0.0 }
-  - { name: D, type: dbsync_nats, code: ${code}, targets: [edge], source_topic: i, component_name: d, version: 1.0.0 }
-  - { name: D2, type: dbsync_nats, code: ${code}, targets: [edge], source_topic: j, dest_topic: k, component_name: d2, version: 1.0.0, database: { columns: [a, b] } }
-`;
+const tasks = (code: string) =>
+  'project_name: Reserved\ntasks:\n' +
+  `  - { name: P, type: processor_nats, code: ${code}, targets: [edge], source_topic: a, dest_topic: b, ` +
+  'component_name: p, version: 1.0.0 }\n' +
+  `  - { name: R, type: producer_nats, code: ${code}, targets: [edge], source_topic: c, dest_topic: d, ` +
+  'component_name: r, version: 1.0.0 }\n' +
+  `  - { name: H, type: http_producer_nats, code: ${code}, targets: [edge], source_topic: e, dest_topic: f, ` +
+  'component_name: h, version: 1.0.0 }\n' +
+  `  - { name: H2, type: http_producer_nats, code: ${code}, targets: [cloud], dest_topic: g, ` +
+  'component_name: h2, version: 1.0.0 }\n' +
+  `  - { name: D, type: dbsync_nats, code: ${code}, targets: [edge], source_topic: i, ` +
+  'component_name: d, version: 1.0.0 }\n' +
+  `  - { name: D2, type: dbsync_nats, code: ${code}, targets: [edge], source_topic: j, dest_topic: k, ` +
+  'component_name: d2, version: 1.0.0, database: { columns: [a, b] } }\n';
 
 test('Go: every name of the template files is reserved', () => {
   const dir = makeProject({ 'workflow.yaml': tasks('upper.go'), 'tasks/upper.go': GOOD_TASK });

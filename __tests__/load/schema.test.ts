@@ -38,7 +38,11 @@ describe('the workflow schema agrees with the loader', () => {
     ['seed dbsync', seed.SEED_DBSYNC_WORKFLOW, { 'tasks/db_sync.go': seed.SEED_TASK_MINIMAL }],
     [
       'x- fields, upper-case extension, odd config keys, IPv6',
-      `project_name: X\nx-d: &d { targets: [edge] }\ntasks:\n  - <<: *d\n    x-note: hi\n    name: A\n    type: http_producer_nats\n    code: Up.TS\n    dest_topic: out\n    component_name: a\n    version: 1.0.0\n    config: { 1.50: x, "true": y }\n    http: { address: "[::]:8080" }\n  - { name: D, type: dbsync_nats, code: Up.TS, target: cloud, source_topic: in, dest_topic: done, component_name: d, version: 1.0.0, database: { columns: [a, b] } }\n`,
+      'project_name: X\nx-d: &d { targets: [edge] }\ntasks:\n  - <<: *d\n    x-note: hi\n    name: A\n' +
+        '    type: http_producer_nats\n    code: Up.TS\n    dest_topic: out\n    component_name: a\n' +
+        '    version: 1.0.0\n    config: { 1.50: x, "true": y }\n    http: { address: "[::]:8080" }\n' +
+        '  - { name: D, type: dbsync_nats, code: Up.TS, target: cloud, source_topic: in, dest_topic: done, ' +
+        'component_name: d, version: 1.0.0, database: { columns: [a, b] } }\n',
       { 'tasks/Up.TS': JS },
     ],
   ];

@@ -61,7 +61,8 @@ describe("the seed documents' workflows", () => {
     const r = await cli({}, 'validate', dir);
     expect(r.code).toBe(0);
     expect(r.err).toBe(
-      `${path.join(dir, 'workflow.yaml')}:1:1: warning: project_name is missing; using the folder's name "${path.basename(dir)}" (add "project_name: <name>" at the top)`,
+      `${path.join(dir, 'workflow.yaml')}:1:1: warning: project_name is missing; ` +
+        `using the folder's name "${path.basename(dir)}" (add "project_name: <name>" at the top)`,
     );
     expect(r.out).toMatch(/ok — 1 task in ".*", 1 warning$/);
   });
@@ -75,7 +76,11 @@ describe("the seed documents' workflows", () => {
       const r = await cli(env, 'gen', dir, ...args);
       expect(r.code).toBe(1);
       expect(r.err).toMatch(
-        /workflow\.yaml:1:1: project_name is missing; using the folder's name ".*" \(add "project_name: <name>" at the top; a warning, an error with --strict\)\n1 problem found; nothing was written\./,
+        new RegExp(
+          String.raw`workflow\.yaml:1:1: project_name is missing; using the folder's name ".*" ` +
+            String.raw`\(add "project_name: <name>" at the top; a warning, an error with --strict\)\n` +
+            String.raw`1 problem found; nothing was written\.`,
+        ),
       );
     }
     expect(() => readFileSync(path.join(dir, 'gen', 'plan.json'))).toThrow();
@@ -107,29 +112,37 @@ describe("the seed documents' workflows", () => {
     ]);
   });
 
-  test('dbsync_nats without a database block: the documented defaults, and its dest_topic gets the confirmations', () => {
-    const dir = makeProject({ 'workflow.yaml': seed.SEED_DBSYNC_WORKFLOW, 'tasks/db_sync.go': seed.SEED_TASK_MINIMAL });
-    const wf = loadWorkflow(dir);
-    const t = wf.tasks[0]!;
-    expect([t.dest_topic, t.database]).toEqual([
-      'db_synced',
-      { table: 'db_sync', columns: ['payload'], connection_config: 'pelato-postgres' },
-    ]);
-    expect(wf.warnings.map((w) => `${w.line}:${w.col} ${w.message} (${w.hint})`)).toEqual([
-      `1:1 project_name is missing; using the folder's name "${path.basename(dir)}" (add "project_name: <name>" at the top)`,
-      '2:5 no database block: rows go to column "payload" of table "db_sync" (create it with CREATE TABLE db_sync (payload text), or add "database: { table: …, columns: […] }")',
-    ]);
-    const g = generate(wf);
-    const manifest = g.files.get('db_sync/wadm.yaml')!.toString();
-    // the component publishes through the messaging provider: a consumer link, besides the postgres one
-    expect(manifest).toMatch(/interfaces:\n\s+- consumer/);
-    expect(manifest).toMatch(/subscriptions: aggregated_data\|db_sync/);
-    expect(g.files.get('db_sync/wit/world.wit')!.toString()).toContain('import wasmcloud:messaging/consumer@0.2.0;');
-    expect(g.files.get('db_sync/main.go')!.toString()).toContain('const pelatoDestSubject = "db_synced"');
-    expect(g.files.get('db_sync/main.go')!.toString()).toContain(
-      'INSERT INTO \\"db_sync\\" (\\"payload\\") VALUES ($1)',
-    );
-  });
+  test(
+    'dbsync_nats without a database block: the documented defaults, ' + 'and its dest_topic gets the confirmations',
+    () => {
+      const dir = makeProject({
+        'workflow.yaml': seed.SEED_DBSYNC_WORKFLOW,
+        'tasks/db_sync.go': seed.SEED_TASK_MINIMAL,
+      });
+      const wf = loadWorkflow(dir);
+      const t = wf.tasks[0]!;
+      expect([t.dest_topic, t.database]).toEqual([
+        'db_synced',
+        { table: 'db_sync', columns: ['payload'], connection_config: 'pelato-postgres' },
+      ]);
+      expect(wf.warnings.map((w) => `${w.line}:${w.col} ${w.message} (${w.hint})`)).toEqual([
+        `1:1 project_name is missing; using the folder's name "${path.basename(dir)}" ` +
+          '(add "project_name: <name>" at the top)',
+        '2:5 no database block: rows go to column "payload" of table "db_sync" ' +
+          '(create it with CREATE TABLE db_sync (payload text), or add "database: { table: …, columns: […] }")',
+      ]);
+      const g = generate(wf);
+      const manifest = g.files.get('db_sync/wadm.yaml')!.toString();
+      // the component publishes through the messaging provider: a consumer link, besides the postgres one
+      expect(manifest).toMatch(/interfaces:\n\s+- consumer/);
+      expect(manifest).toMatch(/subscriptions: aggregated_data\|db_sync/);
+      expect(g.files.get('db_sync/wit/world.wit')!.toString()).toContain('import wasmcloud:messaging/consumer@0.2.0;');
+      expect(g.files.get('db_sync/main.go')!.toString()).toContain('const pelatoDestSubject = "db_synced"');
+      expect(g.files.get('db_sync/main.go')!.toString()).toContain(
+        'INSERT INTO \\"db_sync\\" (\\"payload\\") VALUES ($1)',
+      );
+    },
+  );
 
   test('the extracted text, every line at column 0: each stray task field is named, with the fix', () => {
     const dir = makeProject({
@@ -154,7 +167,8 @@ describe("the seed documents' workflows", () => {
       'tasks/convert.go': seed.SEED_TASK_JSON,
       'tasks/filter.go': seed.SEED_TASK_MINIMAL,
       '.env':
-        'REGISTRY_URL=registry.example:5000/seed\nREGISTRY_USER=\nREGISTRY_PASSWORD=\nPARALLEL_BUILD=True\nNATS_HOST=localhost\nNATS_PORT=4222\nENABLE_METRICS=True\n',
+        'REGISTRY_URL=registry.example:5000/seed\nREGISTRY_USER=\nREGISTRY_PASSWORD=\nPARALLEL_BUILD=True\n' +
+        'NATS_HOST=localhost\nNATS_PORT=4222\nENABLE_METRICS=True\n',
     });
     const r = await cli({}, 'gen', dir, '--json');
     expect(r.code).toBe(0);

@@ -70,10 +70,13 @@ tasks:
 
   test('CRLF line endings, a sub-folder, a multi-line signature and a named result', () => {
     const src =
-      'package main\r\n\r\nimport "strings"\r\n\r\n// doc\r\nfunc exec_task(\r\n\targ string,\r\n) (out string) {\r\n\treturn strings.TrimSpace(arg)\r\n}\r\n';
+      'package main\r\n\r\nimport "strings"\r\n\r\n// doc\r\nfunc exec_task(\r\n\targ string,\r\n) (out string) {\r\n' +
+      '\treturn strings.TrimSpace(arg)\r\n}\r\n';
     const dir = makeProject({
       'workflow.yaml':
-        'project_name: CRLF\r\ntasks:\r\n  - name: T\r\n    type: producer_nats\r\n    code: sub/dir/trim.go\r\n    targets: edge\r\n    source_topic: tick\r\n    dest_topic: out.trimmed\r\n    component_name: trim\r\n    version: 0.1.0-rc.1\r\n',
+        'project_name: CRLF\r\ntasks:\r\n  - name: T\r\n    type: producer_nats\r\n    code: sub/dir/trim.go\r\n' +
+        '    targets: edge\r\n    source_topic: tick\r\n    dest_topic: out.trimmed\r\n    component_name: trim\r\n' +
+        '    version: 0.1.0-rc.1\r\n',
       'tasks/sub/dir/trim.go': src,
     });
     const t = loadWorkflow(dir).tasks[0]!;

@@ -106,7 +106,8 @@ describe('pelato build (JavaScript/TypeScript tasks, real registry)', () => {
     expect(subcommands(oras.calls())).toEqual({});
   }, 120_000);
 
-  test('changed code under the same version: that task fails with "bump the version", the others are unaffected', async () => {
+  test('changed code under the same version: ' +
+    'that task fails with "bump the version", the others are unaffected', async () => {
     const changed = await project('hello', (d) =>
       writeFileSync(
         path.join(d, 'tasks', 'shout.js'),
@@ -147,7 +148,8 @@ describe('pelato build: Go tasks need TinyGo', () => {
       writeFileSync(
         path.join(d, 'workflow.yaml'),
         wf +
-          '\n  - { name: Go, type: processor_nats, code: upper.go, targets: [cloud], source_topic: hello.measured, dest_topic: hello.go, component_name: hello-go, version: 1.0.0 }\n',
+          '\n  - { name: Go, type: processor_nats, code: upper.go, targets: [cloud], source_topic: hello.measured, ' +
+          'dest_topic: hello.go, component_name: hello-go, version: 1.0.0 }\n',
       );
     });
     // The same machine, with TinyGo taken off PATH.

@@ -73,9 +73,12 @@ describe('a panic in a Go task (TinyGo 0.39: no recover)', () => {
   const dir = makeProject({
     'tasks/upper.go': PANICKY,
     'tasks/upper.test.yaml':
-      '- input: hi\n  expect: HI\n- name: a panic is an error result\n  input: boom\n  error: "panic: refusing boom"\n- name: the next message is handled\n  input: again\n  expect: AGAIN\n',
+      '- input: hi\n  expect: HI\n- name: a panic is an error result\n  input: boom\n' +
+      '  error: "panic: refusing boom"\n- name: the next message is handled\n  input: again\n  expect: AGAIN\n',
     'workflow.yaml':
-      'project_name: Panics\ntasks:\n  - { name: Upper, type: processor_nats, code: upper.go, targets: [cloud], source_topic: in.words, dest_topic: out.words, component_name: upper, version: 1.0.0 }\n',
+      'project_name: Panics\ntasks:\n' +
+      '  - { name: Upper, type: processor_nats, code: upper.go, targets: [cloud], source_topic: in.words, ' +
+      'dest_topic: out.words, component_name: upper, version: 1.0.0 }\n',
   });
 
   test('pelato test: the panic is an error carrying its message; the cases around it pass', async () => {
@@ -147,7 +150,9 @@ func exec_task(arg string) string {
 `,
       'tasks/fan.test.yaml': '- input: a few words\n  expect: A FEW WORDS\n',
       'workflow.yaml':
-        'project_name: Goroutines\ntasks:\n  - { name: Fan, type: processor_nats, code: fan.go, targets: [cloud], source_topic: in.fan, dest_topic: out.fan, component_name: fan, version: 1.0.0 }\n',
+        'project_name: Goroutines\ntasks:\n' +
+        '  - { name: Fan, type: processor_nats, code: fan.go, targets: [cloud], source_topic: in.fan, ' +
+        'dest_topic: out.fan, component_name: fan, version: 1.0.0 }\n',
     });
     expect((await run('gen', dir)).code).toBe(0);
     const b = await run('build', dir, '--no-push');
@@ -159,23 +164,29 @@ func exec_task(arg string) string {
 });
 
 describe('a Go task TinyGo rejects', () => {
-  test('fails pelato build with the compiler message at tasks/<file>:line, names the task, pushes nothing for it; the others build and push', async () => {
+  test('fails pelato build with the compiler message at tasks/<file>:line, names the task, ' +
+    'pushes nothing for it; the others build and push', async () => {
     const tag = 'x'.repeat(300);
     const dir = makeProject({
       'tasks/ok.go':
         'package main\n\nimport "strings"\n\nfunc exec_task(arg string) string { return strings.ToUpper(arg) }\n',
       // Mainline Go takes a struct tag of any length; TinyGo refuses one over 255 bytes.
-      'tasks/tagged.go': `package main\n\nimport "encoding/json"\n\ntype reading struct {\n\tCelsius float64 \`json:"celsius" doc:"${tag}"\`\n}\n\nfunc exec_task(arg string) string {\n\tvar r reading\n\t_ = json.Unmarshal([]byte(arg), &r)\n\treturn arg\n}\n`,
+      'tasks/tagged.go':
+        'package main\n\nimport "encoding/json"\n\ntype reading struct {\n' +
+        `\tCelsius float64 \`json:"celsius" doc:"${tag}"\`\n}\n\nfunc exec_task(arg string) string {\n` +
+        `\tvar r reading\n\t_ = json.Unmarshal([]byte(arg), &r)\n\treturn arg\n}\n`,
       // syscall/js is in Go's standard library, but only for GOOS=js.
       'tasks/browser.go':
-        'package main\n\nimport (\n\t"strings"\n\t"syscall/js"\n)\n\nfunc exec_task(arg string) string {\n\t_ = js.Global()\n\treturn strings.ToUpper(arg)\n}\n',
-      'workflow.yaml': `project_name: Rejects
-registry: ${registry.host}/rejects
-tasks:
-  - { name: Fine, type: processor_nats, code: ok.go, targets: [cloud], source_topic: a, dest_topic: b, component_name: fine, version: 1.0.0 }
-  - { name: Tagged, type: processor_nats, code: tagged.go, targets: [cloud], source_topic: c, dest_topic: d, component_name: tagged, version: 1.0.0 }
-  - { name: Browser, type: processor_nats, code: browser.go, targets: [cloud], source_topic: e, dest_topic: f, component_name: browser, version: 1.0.0 }
-`,
+        'package main\n\nimport (\n\t"strings"\n\t"syscall/js"\n)\n\nfunc exec_task(arg string) string {\n' +
+        '\t_ = js.Global()\n\treturn strings.ToUpper(arg)\n}\n',
+      'workflow.yaml':
+        `project_name: Rejects\nregistry: ${registry.host}/rejects\ntasks:\n` +
+        '  - { name: Fine, type: processor_nats, code: ok.go, targets: [cloud], source_topic: a, dest_topic: b, ' +
+        'component_name: fine, version: 1.0.0 }\n' +
+        '  - { name: Tagged, type: processor_nats, code: tagged.go, targets: [cloud], source_topic: c, ' +
+        'dest_topic: d, component_name: tagged, version: 1.0.0 }\n' +
+        '  - { name: Browser, type: processor_nats, code: browser.go, targets: [cloud], source_topic: e, ' +
+        'dest_topic: f, component_name: browser, version: 1.0.0 }\n',
     });
     // syscall/js is refused by validate already (issue 12: what validates must build), at its import
     const refused = await run('gen', dir);
@@ -191,7 +202,10 @@ tasks:
     const r = await run('build', dir);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(
-      /error: tagged: tinygo build failed for tagged:\n\s+tasks\/tagged\.go:6: struct tag is 32\d bytes which is too long, max is 255/,
+      new RegExp(
+        String.raw`error: tagged: tinygo build failed for tagged:\n\s+` +
+          String.raw`tasks\/tagged\.go:6: struct tag is 32\d bytes which is too long, max is 255`,
+      ),
     );
     const results = JSON.parse(readFileSync(path.join(dir, 'gen', 'build.json'), 'utf8')) as {
       tasks: Array<{ component_name: string; status: string; pushed?: boolean }>;
@@ -207,7 +221,8 @@ tasks:
 });
 
 describe('a Go dbsync task under pelato dev', () => {
-  test('examples/greenhouse: readings sent on the topic become rows in a real PostgreSQL; alerts are published', async () => {
+  test('examples/greenhouse: readings sent on the topic become rows in a real PostgreSQL; ' +
+    'alerts are published', async () => {
     const db = await startPostgres();
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();

@@ -26,9 +26,10 @@ world probe {
   export greet;
 }
 `;
-const LOGGING = `package wasi:logging@0.1.0-draft;
-interface logging { enum level { trace, debug, info, warn, error, critical } log: func(level: level, context: string, message: string); }
-`;
+const LOGGING =
+  'package wasi:logging@0.1.0-draft;\n' +
+  'interface logging { enum level { trace, debug, info, warn, error, critical } log: func(level: level, ' +
+  'context: string, message: string); }\n';
 
 /** A component built from WIT by wasm-tools itself (a dummy core module, embedded and wrapped). */
 function component(): Uint8Array {

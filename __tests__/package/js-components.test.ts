@@ -105,16 +105,18 @@ describe('the hello example (TypeScript and JavaScript)', () => {
 
 describe('every template in JavaScript', () => {
   const TASK_OK =
-    'export function execTask(arg) { if (arg === "boom") throw new Error("kaboom"); return arg === "" ? "" : JSON.stringify({ sensor: "s1", value: Number(arg), note: null }); }\n';
+    'export function execTask(arg) { if (arg === "boom") throw new Error("kaboom"); return arg === "" ? "" : ' +
+    'JSON.stringify({ sensor: "s1", value: Number(arg), note: null }); }\n';
   let built: Awaited<ReturnType<typeof build>>;
   beforeAll(async () => {
     const dir = makeProject({
       'tasks/t.js': TASK_OK,
-      'workflow.yaml': `project_name: All JS
-tasks:
-  - { name: P, type: producer_nats, code: t.js, targets: [edge], source_topic: tick, dest_topic: out.p, component_name: p, version: 1.0.0 }
-  - { name: D, type: dbsync_nats, code: t.js, targets: [cloud], source_topic: in.d, component_name: d, version: 1.0.0, database: { table: readings, columns: [sensor, value, note] } }
-`,
+      'workflow.yaml':
+        'project_name: All JS\ntasks:\n' +
+        '  - { name: P, type: producer_nats, code: t.js, targets: [edge], source_topic: tick, dest_topic: out.p, ' +
+        'component_name: p, version: 1.0.0 }\n' +
+        '  - { name: D, type: dbsync_nats, code: t.js, targets: [cloud], source_topic: in.d, component_name: d, ' +
+        'version: 1.0.0, database: { table: readings, columns: [sensor, value, note] } }\n',
     });
     built = await build(dir);
   }, 600_000);

@@ -45,21 +45,31 @@ const cases = (...c: Array<Record<string, unknown>>) => JSON.stringify(c);
 describe('unusual but valid projects build and run', () => {
   test('JavaScript and TypeScript', async () => {
     const dir = makeProject({
-      'workflow.yaml': `project_name: Unusual JS
-tasks:
-  - { name: Named like the template glue, type: processor_nats, code: pelato_main.js, targets: [edge], source_topic: a.in, dest_topic: a.out, component_name: glue-name, version: 1.0.0 }
-  - { name: Upper-case TS, type: processor_nats, code: Upper.TS, targets: [edge], source_topic: b.in, dest_topic: b.out, component_name: upper-ts, version: 1.0.0 }
-  - { name: Export list with a rename, type: processor_nats, code: alias.mjs, targets: [edge], source_topic: c.in, dest_topic: c.out, component_name: alias, version: 1.0.0 }
-  - { name: Export list in MTS, type: producer_nats, code: sub dir/Count.MTS, targets: [edge], source_topic: d.in, dest_topic: d.out, component_name: count, version: 1.0.0 }
-  - { name: BOM and CRLF, type: processor_nats, code: bom.js, targets: [edge], source_topic: e.in, dest_topic: e.out, component_name: bom, version: 1.0.0, config: { 1.50: one-fifty, "true": yes } }
-  - { name: Rows with confirmations, type: dbsync_nats, code: store.ts, target: cloud, source_topic: f.in, dest_topic: f.stored, component_name: store-rows, version: 1.0.0 }
-  - { name: HTTP on IPv6, type: http_producer_nats, code: web.js, targets: [edge], dest_topic: g.out, component_name: web6, version: 1.0.0, http: { address: "[::]:8081" } }
-  - { name: HTTP on loopback, type: http_producer_nats, code: web.js, targets: [edge], dest_topic: h.out, component_name: web4, version: 1.0.0, http: { address: "127.0.0.1:8082" } }
-`,
+      'workflow.yaml':
+        'project_name: Unusual JS\ntasks:\n' +
+        '  - { name: Named like the template glue, type: processor_nats, code: pelato_main.js, targets: [edge], ' +
+        'source_topic: a.in, dest_topic: a.out, component_name: glue-name, version: 1.0.0 }\n' +
+        '  - { name: Upper-case TS, type: processor_nats, code: Upper.TS, targets: [edge], source_topic: b.in, ' +
+        'dest_topic: b.out, component_name: upper-ts, version: 1.0.0 }\n' +
+        '  - { name: Export list with a rename, type: processor_nats, code: alias.mjs, targets: [edge], ' +
+        'source_topic: c.in, dest_topic: c.out, component_name: alias, version: 1.0.0 }\n' +
+        '  - { name: Export list in MTS, type: producer_nats, code: sub dir/Count.MTS, targets: [edge], ' +
+        'source_topic: d.in, dest_topic: d.out, component_name: count, version: 1.0.0 }\n' +
+        '  - { name: BOM and CRLF, type: processor_nats, code: bom.js, targets: [edge], source_topic: e.in, ' +
+        'dest_topic: e.out, component_name: bom, version: 1.0.0, config: { 1.50: one-fifty, "true": yes } }\n' +
+        '  - { name: Rows with confirmations, type: dbsync_nats, code: store.ts, target: cloud, ' +
+        'source_topic: f.in, dest_topic: f.stored, component_name: store-rows, version: 1.0.0 }\n' +
+        '  - { name: HTTP on IPv6, type: http_producer_nats, code: web.js, targets: [edge], dest_topic: g.out, ' +
+        'component_name: web6, version: 1.0.0, http: { address: "[::]:8081" } }\n' +
+        '  - { name: HTTP on loopback, type: http_producer_nats, code: web.js, targets: [edge], dest_topic: h.out, ' +
+        'component_name: web4, version: 1.0.0, http: { address: "127.0.0.1:8082" } }\n',
       'tasks/pelato_main.js': 'export function execTask(arg) {\n  return arg.split("").reverse().join("");\n}\n',
       'tasks/pelato_main.test.yaml': cases({ input: 'abc', expect: 'cba' }),
       'tasks/Upper.TS':
-        'enum Mark { Bang = "!" }\ninterface Opts { mark: Mark }\nconst opts = { mark: Mark.Bang } satisfies Opts;\nfunction up<T extends string>(s: T): string { return s.toUpperCase(); }\nexport function execTask(arg: string): string {\n  return up(arg) + opts.mark;\n}\n',
+        'enum Mark { Bang = "!" }\ninterface Opts { mark: Mark }\n' +
+        'const opts = { mark: Mark.Bang } satisfies Opts;\n' +
+        'function up<T extends string>(s: T): string { return s.toUpperCase(); }\n' +
+        'export function execTask(arg: string): string {\n  return up(arg) + opts.mark;\n}\n',
       'tasks/Upper.test.yaml': cases({ input: 'ada', expect: 'ADA!' }),
       'tasks/alias.mjs': 'function shout(arg) {\n  return `${arg}!!`;\n}\nexport { shout as execTask };\n',
       'tasks/alias.test.yaml': cases({ input: 'hi', expect: 'hi!!' }),
@@ -67,7 +77,8 @@ tasks:
         'function execTask(arg: string): string {\n  return String(arg.length);\n}\nexport { execTask };\n',
       'tasks/sub dir/Count.test.yaml': cases({ input: 'four', expect: '4' }),
       'tasks/bom.js':
-        '\uFEFFexport function execTask(arg) {\r\n  return `${arg}:${taskConfig("1.50")}:${taskConfig("true")}`;\r\n}\r\n',
+        '\uFEFFexport function execTask(arg) {\r\n' +
+        '  return `${arg}:${taskConfig("1.50")}:${taskConfig("true")}`;\r\n}\r\n',
       'tasks/bom.test.yaml': cases({ input: 'x', expect: 'x:one-fifty:yes' }),
       'tasks/store.ts': 'export function execTask(arg: string): string {\n  return arg.trim();\n}\n',
       'tasks/store.test.yaml': cases({ input: ' row ', expect: 'row' }),
@@ -88,15 +99,22 @@ tasks:
   test('Go with TinyGo', async () => {
     goTools();
     const dir = makeProject({
-      'workflow.yaml': `project_name: Unusual Go
-tasks:
-  - { name: A test-file name with BOM and CRLF, type: processor_nats, code: convert_test.go, targets: [edge], source_topic: a.in, dest_topic: a.out, component_name: convert, version: 1.0.0, config: { 1.0: ten, "true": yes } }
-  - { name: Upper-case extension in a folder with a space, type: producer_nats, code: sub dir/Filter.GO, targets: [cloud], source_topic: b.tick, dest_topic: b.out, component_name: filter, version: 1.0.0 }
-  - { name: Named like the template main as a seed-style dbsync, type: dbsync_nats, code: main.go, target: cloud, source_topic: c.in, dest_topic: c.stored, component_name: db-sync, version: 1.0.0 }
-  - { name: A GOOS suffix and an accent in the name, type: http_producer_nats, code: conversión_linux.go, targets: [edge], dest_topic: d.out, component_name: linux-named, version: 1.0.0, http: { address: "[::]:8090" } }
-`,
+      'workflow.yaml':
+        'project_name: Unusual Go\ntasks:\n' +
+        '  - { name: A test-file name with BOM and CRLF, type: processor_nats, code: convert_test.go, ' +
+        'targets: [edge], source_topic: a.in, dest_topic: a.out, component_name: convert, version: 1.0.0, ' +
+        'config: { 1.0: ten, "true": yes } }\n' +
+        '  - { name: Upper-case extension in a folder with a space, type: producer_nats, code: sub dir/Filter.GO, ' +
+        'targets: [cloud], source_topic: b.tick, dest_topic: b.out, component_name: filter, version: 1.0.0 }\n' +
+        '  - { name: Named like the template main as a seed-style dbsync, type: dbsync_nats, code: main.go, ' +
+        'target: cloud, source_topic: c.in, dest_topic: c.stored, component_name: db-sync, version: 1.0.0 }\n' +
+        '  - { name: A GOOS suffix and an accent in the name, type: http_producer_nats, code: conversión_linux.go, ' +
+        'targets: [edge], dest_topic: d.out, component_name: linux-named, version: 1.0.0, ' +
+        'http: { address: "[::]:8090" } }\n',
       'tasks/convert_test.go':
-        '\uFEFFpackage main\r\n\r\nimport "strings"\r\n\r\nfunc exec_task(\r\n\targ string,\r\n) (out string) {\r\n\tten, _ := task_config("1.0")\r\n\tyes, _ := task_config("true")\r\n\treturn strings.ToUpper(arg) + ":" + ten + ":" + yes\r\n}\r\n',
+        '\uFEFFpackage main\r\n\r\nimport "strings"\r\n\r\nfunc exec_task(\r\n\targ string,\r\n' +
+        ') (out string) {\r\n\tten, _ := task_config("1.0")\r\n\tyes, _ := task_config("true")\r\n' +
+        '\treturn strings.ToUpper(arg) + ":" + ten + ":" + yes\r\n}\r\n',
       'tasks/convert_test.test.yaml': cases({ input: 'go', expect: 'GO:ten:yes' }),
       'tasks/sub dir/Filter.GO': seed.SEED_TASK_JSON,
       'tasks/sub dir/Filter.test.yaml': cases({

@@ -31,11 +31,15 @@ const MIB = 1024 * 1024;
 const TASKS = {
   ts: [
     'convert.ts',
-    'export function execTask(arg: string): string {\n  let c: number;\n  try {\n    c = Number(JSON.parse(arg).celsius);\n  } catch {\n    return "";\n  }\n  return Number.isFinite(c) ? JSON.stringify({ kelvin: c + 273.15 }) : "";\n}\n',
+    'export function execTask(arg: string): string {\n  let c: number;\n  try {\n' +
+      '    c = Number(JSON.parse(arg).celsius);\n  } catch {\n    return "";\n  }\n' +
+      '  return Number.isFinite(c) ? JSON.stringify({ kelvin: c + 273.15 }) : "";\n}\n',
   ],
   go: [
     'convert.go',
-    'package main\n\nimport (\n\t"encoding/json"\n\t"strconv"\n)\n\nfunc exec_task(arg string) string {\n\tvar r struct{ Celsius *float64 }\n\tif json.Unmarshal([]byte(arg), &r) != nil || r.Celsius == nil {\n\t\treturn ""\n\t}\n\treturn `{"kelvin":` + strconv.FormatFloat(*r.Celsius+273.15, \'f\', -1, 64) + "}"\n}\n',
+    'package main\n\nimport (\n\t"encoding/json"\n\t"strconv"\n)\n\nfunc exec_task(arg string) string {\n' +
+      '\tvar r struct{ Celsius *float64 }\n\tif json.Unmarshal([]byte(arg), &r) != nil || r.Celsius == nil {\n' +
+      '\t\treturn ""\n\t}\n\treturn `{"kelvin":` + strconv.FormatFloat(*r.Celsius+273.15, \'f\', -1, 64) + "}"\n}\n',
   ],
 } as const;
 
@@ -133,7 +137,8 @@ describe.each(languages)('pelato dev, %s task with http.auth and limits', (lang,
     const port = await freePort();
     const dir = project(
       lang,
-      `      address: 127.0.0.1:${port}\n      path: /readings\n      auth: { type: bearer, token_env: SENSOR_TOKEN }\n      timeout: 1s`,
+      `      address: 127.0.0.1:${port}\n      path: /readings\n` +
+        '      auth: { type: bearer, token_env: SENSOR_TOKEN }\n      timeout: 1s',
     );
     p = await startProject(dir, { ...toolEnv, SENSOR_TOKEN: TOKEN });
   }, 900_000);
@@ -200,7 +205,8 @@ describe.each(languages)('pelato dev, %s task with http.auth and limits', (lang,
   test('1000 concurrent requests: all answered, and the component still serves afterwards', async () => {
     const f = await flood(p.url, 1000, '{"celsius": 5}', { token: TOKEN });
     console.log(
-      `pelato dev, ${lang}: 1000 concurrent authorized requests in ${f.ms.toFixed(0)} ms: ${JSON.stringify(f.statuses)}, p50 ${f.p50.toFixed(0)} ms, p99 ${f.p99.toFixed(0)} ms`,
+      `pelato dev, ${lang}: 1000 concurrent authorized requests in ${f.ms.toFixed(0)} ms: ` +
+        `${JSON.stringify(f.statuses)}, p50 ${f.p50.toFixed(0)} ms, p99 ${f.p99.toFixed(0)} ms`,
     );
     expect(f.statuses).toEqual({ 200: 1000 });
     const denied = await flood(p.url, 1000, '{"celsius": 5}', { token: 'x'.repeat(TOKEN.length) });
@@ -224,7 +230,8 @@ describe('pelato dev: HTTPS and the token setting', () => {
     const port = await freePort();
     const dir = project(
       'ts',
-      `      address: 127.0.0.1:${port}\n      path: /readings\n      auth: bearer\n      tls: { cert_file: ${tls.certFile}, key_file: ${tls.keyFile} }`,
+      `      address: 127.0.0.1:${port}\n      path: /readings\n      auth: bearer\n` +
+        `      tls: { cert_file: ${tls.certFile}, key_file: ${tls.keyFile} }`,
     );
     const p = await startProject(dir, { PELATO_HTTP_TOKEN: TOKEN });
     try {
@@ -245,7 +252,10 @@ describe('pelato dev: HTTPS and the token setting', () => {
     const missing = await runCli({ PATH: process.env.PATH }, 'dev', dir, '--once');
     expect(missing.code).toBe(1);
     expect(missing.err).toMatch(
-      /^error: SENSOR_TOKEN is not set \(ingest has http\.auth: bearer\)\n {2}hint: set each in the environment, in \.env or as a CI secret/,
+      new RegExp(
+        String.raw`^error: SENSOR_TOKEN is not set \(ingest has http\.auth: bearer\)\n` +
+          String.raw` {2}hint: set each in the environment, in \.env or as a CI secret`,
+      ),
     );
     expect(existsSync(path.join(dir, 'gen', 'ingest', 'build'))).toBe(false);
     const short = await runCli({ PATH: process.env.PATH, SENSOR_TOKEN: 'letmein' }, 'dev', dir, '--once');
@@ -261,7 +271,10 @@ describe('pelato brush: a missing token stops it before the build', () => {
     const r = await runCli({ PATH: process.env.PATH, REGISTRY_URL: 'localhost:5999/none' }, 'brush', dir);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(
-      /^error: PELATO_HTTP_TOKEN is not set \(ingest has http\.auth: bearer\)[\s\S]*brush stopped before the build: deploy needs the token$/,
+      new RegExp(
+        String.raw`^error: PELATO_HTTP_TOKEN is not set \(ingest has http\.auth: bearer\)[\s\S]*` +
+          'brush stopped before the build: deploy needs the token$',
+      ),
     );
     expect(existsSync(path.join(dir, 'gen', 'ingest', 'build'))).toBe(false);
   }, 120_000);

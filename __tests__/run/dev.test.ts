@@ -108,11 +108,13 @@ describe('pelato dev', () => {
       await client.query('CREATE TABLE readings (sensor text, celsius text, note text)');
       const dir = makeProject({
         'tasks/parse.ts':
-          'export function execTask(arg: string): string { const [sensor, c] = arg.split(":"); return c === undefined ? "" : JSON.stringify({ sensor, celsius: Number(c) }); }\n',
-        'workflow.yaml': `project_name: Rows
-tasks:
-  - { name: Store, type: dbsync_nats, code: parse.ts, targets: [cloud], source_topic: readings.raw, component_name: store, version: 1.0.0, database: { table: readings, columns: [sensor, celsius, note] } }
-`,
+          'export function execTask(arg: string): string { const [sensor, c] = arg.split(":"); ' +
+          'return c === undefined ? "" : JSON.stringify({ sensor, celsius: Number(c) }); }\n',
+        'workflow.yaml':
+          'project_name: Rows\ntasks:\n' +
+          '  - { name: Store, type: dbsync_nats, code: parse.ts, targets: [cloud], source_topic: readings.raw, ' +
+          'component_name: store, version: 1.0.0, ' +
+          'database: { table: readings, columns: [sensor, celsius, note] } }\n',
       });
       const r = await run(
         { DATABASE_URL: db.url },
@@ -144,7 +146,8 @@ tasks:
     }
   }, 600_000);
 
-  test("dbsync without a database block (the seed's form): rows in the default table, each confirmed on dest_topic after the write", async () => {
+  test("dbsync without a database block (the seed's form): rows in the default table, " +
+    'each confirmed on dest_topic after the write', async () => {
     const db = await startPostgres();
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();

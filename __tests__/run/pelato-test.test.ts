@@ -33,7 +33,8 @@ describe('pelato test', () => {
   test('a failing case exits 1 with a readable diff and its file:line', async () => {
     writeFileSync(
       path.join(dir, 'tasks', 'shout.test.yaml'),
-      '- input: hi\n  expect: HI\n- name: wrong on purpose\n  input: hi\n  expect: "HI!"\n- input: x\n  error: anything\n',
+      '- input: hi\n  expect: HI\n- name: wrong on purpose\n  input: hi\n  expect: "HI!"\n- input: x\n' +
+        '  error: anything\n',
     );
     const json = path.join(tempDir(), 'test.json');
     const r = await run('test', dir, '--json-file', json);
@@ -53,7 +54,10 @@ describe('pelato test', () => {
     const r = await run('test', dir);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(
-      /shout\.test\.yaml:1:3: unknown field "expected" in case #1 \(fields: name, input, pad_to, expect, expect_json, expect_size, error, status, config\)/,
+      new RegExp(
+        String.raw`shout\.test\.yaml:1:3: unknown field "expected" in case #1 ` +
+          String.raw`\(fields: name, input, pad_to, expect, expect_json, expect_size, error, status, config\)`,
+      ),
     );
   }, 600_000);
 });

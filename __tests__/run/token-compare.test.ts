@@ -26,7 +26,8 @@ interface AuthJs {
 }
 // The file is a script of plain functions joined into the component's module; evaluated here as it is.
 const js = new Function(
-  `${readFileSync(path.join(TEMPLATE, 'js', 'pelato_auth.js'), 'utf8')}\nreturn { pelatoTokenEqual, pelatoBearer, pelatoAuthStatus };`,
+  `${readFileSync(path.join(TEMPLATE, 'js', 'pelato_auth.js'), 'utf8')}\n` +
+    'return { pelatoTokenEqual, pelatoBearer, pelatoAuthStatus };',
 )() as AuthJs;
 
 const TOKEN = 'c2VjcmV0LXRva2VuLXZhbHVl0123456789';
@@ -58,7 +59,8 @@ describe('JavaScript glue (pelato_auth.js)', () => {
     expect(js.pelatoAuthStatus([`Bearer ${TOKEN}`], '')).toEqual({ status: 503 });
   });
 
-  test(`takes the same time wherever the first difference is (ratio < ${MAX_RATIO}); an early-exit comparison is caught`, () => {
+  test(`takes the same time wherever the first difference is (ratio < ${MAX_RATIO}); ` +
+    'an early-exit comparison is caught', () => {
     const enc = new TextEncoder();
     const earlyExit = (a: string, b: string) => {
       const x = enc.encode(a);
@@ -85,14 +87,16 @@ describe('JavaScript glue (pelato_auth.js)', () => {
     const constant = ratio(js.pelatoTokenEqual);
     const leaky = ratio(earlyExit);
     console.log(
-      `JS comparison, 64 KiB tokens: slowest/fastest case ${constant.toFixed(2)} (early-exit comparison: ${leaky.toFixed(1)})`,
+      `JS comparison, 64 KiB tokens: slowest/fastest case ${constant.toFixed(2)} (early-exit comparison: ` +
+        `${leaky.toFixed(1)})`,
     );
     expect(constant).toBeLessThan(MAX_RATIO);
     expect(leaky).toBeGreaterThan(MAX_RATIO);
   }, 120_000);
 });
 
-const GO_TEST = `package main
+const GO_TEST =
+  `package main
 
 import (
 	"fmt"
@@ -108,7 +112,8 @@ func TestTokenEqual(t *testing.T) {
 	if !pelatoTokenEqual(token, token) {
 		t.Fatal("equal tokens do not match")
 	}
-	for _, other := range []string{"", token[:len(token)-1], token + "x", "x" + token[1:], strings.ToUpper(token), token[:len(token)-1] + "\\u00e9"} {
+	for _, other := range []string{"", token[:len(token)-1], token + "x", "x" + token[1:], ` +
+  `strings.ToUpper(token), token[:len(token)-1] + "\\u00e9"} {
 		if pelatoTokenEqual(other, token) {
 			t.Fatalf("%q matched", other)
 		}

@@ -111,8 +111,12 @@ describe('pelato dev --watch', () => {
     const second = start({}, 'dev', dir, '--once', '--http-port-offset', String(offset));
     expect(await second.done).toBe(1);
     expect(second.err.join('\n')).toBe(
-      `error: port ${8000 + offset} on 127.0.0.1, where watched-ingest (http.address 0.0.0.0:8000 + offset ${offset}) is served, is already in use by another pelato dev session (process ${process.pid} for ${dir}, serving watched-ingest there)\n` +
-        "  hint: stop that one, or run this session with --http-port-offset N (or PELATO_HTTP_PORT_OFFSET) to move every HTTP task's port up by N",
+      `error: port ${8000 + offset} on 127.0.0.1, ` +
+        `where watched-ingest (http.address 0.0.0.0:8000 + offset ${offset}) is served, ` +
+        `is already in use by another pelato dev session (process ${process.pid} for ${dir}, ` +
+        'serving watched-ingest there)\n' +
+        '  hint: stop that one, or run this session with --http-port-offset N (or PELATO_HTTP_PORT_OFFSET) to ' +
+        "move every HTTP task's port up by N",
     );
     // a port held by something else is named as such
     const other = net.createServer().listen(8002 + offset, '127.0.0.1');
@@ -121,7 +125,9 @@ describe('pelato dev --watch', () => {
       const third = start({}, 'dev', dir, '--once', '--http-port-offset', String(offset + 2));
       expect(await third.done).toBe(1);
       expect(third.err[0]).toBe(
-        `error: port ${8002 + offset} on 127.0.0.1, where watched-ingest (http.address 0.0.0.0:8000 + offset ${offset + 2}) is served, is already in use by another program`,
+        `error: port ${8002 + offset} on 127.0.0.1, ` +
+          `where watched-ingest (http.address 0.0.0.0:8000 + offset ${offset + 2}) is served, ` +
+          'is already in use by another program',
       );
     } finally {
       other.close();

@@ -51,27 +51,30 @@ describe.each(LOCKED)('%s/package-lock.json', (dir) => {
     expect(missingOptional(JSON.parse(readFileSync(lockPath, 'utf8')))).toEqual([]);
   });
 
-  test('npm ci accepts it offline with an empty cache (no registry metadata needed) and leaves it as it is', async () => {
-    const work = tempDir();
-    copyFileSync(path.join(ROOT, dir, 'package.json'), path.join(work, 'package.json'));
-    copyFileSync(lockPath, path.join(work, 'package-lock.json'));
-    // on failure: npm's EUSAGE names each package "Missing ... from lock file"
-    await run(
-      'npm',
-      [
-        'ci',
-        '--dry-run',
-        '--offline',
-        '--ignore-scripts',
-        '--no-audit',
-        '--no-fund',
-        '--cache',
-        path.join(work, 'cache'),
-      ],
-      { cwd: work },
-    );
-    expect(readFileSync(path.join(work, 'package-lock.json'), 'utf8')).toBe(readFileSync(lockPath, 'utf8'));
-  });
+  test(
+    'npm ci accepts it offline with an empty cache (no registry metadata needed) ' + 'and leaves it as it is',
+    async () => {
+      const work = tempDir();
+      copyFileSync(path.join(ROOT, dir, 'package.json'), path.join(work, 'package.json'));
+      copyFileSync(lockPath, path.join(work, 'package-lock.json'));
+      // on failure: npm's EUSAGE names each package "Missing ... from lock file"
+      await run(
+        'npm',
+        [
+          'ci',
+          '--dry-run',
+          '--offline',
+          '--ignore-scripts',
+          '--no-audit',
+          '--no-fund',
+          '--cache',
+          path.join(work, 'cache'),
+        ],
+        { cwd: work },
+      );
+      expect(readFileSync(path.join(work, 'package-lock.json'), 'utf8')).toBe(readFileSync(lockPath, 'utf8'));
+    },
+  );
 });
 
 test('the check is live: a lock missing one optional platform package is named, and npm ci refuses it', async () => {

@@ -12,7 +12,10 @@ bool push "$push"
 bool overwrite "$overwrite"
 mask REGISTRY_PASSWORD
 
-[ -f "$project/gen/plan.json" ] || { echo "::error::$project/gen/plan.json not found: run the generate action first" >&2; exit 1; }
+[ -f "$project/gen/plan.json" ] || {
+  echo "::error::$project/gen/plan.json not found: run the generate action first" >&2
+  exit 1
+}
 args=(build "$project")
 if [ "$push" = false ]; then args+=(--no-push); fi
 if [ "$overwrite" = true ]; then args+=(--overwrite); fi

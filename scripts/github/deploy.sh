@@ -14,7 +14,9 @@ done
 project="${PELATO_PROJECT:-.}"
 # The HTTP producers' bearer tokens, under whatever names http.auth.token_env gives them in the plan.
 if [ -f "$project/gen/plan.json" ]; then
-  for v in $(node -e 'for (const t of JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).tasks) if (t.http?.auth) console.log(t.http.auth.token_env)' "$project/gen/plan.json"); do
+  token_envs='for (const t of JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).tasks)
+    if (t.http?.auth) console.log(t.http.auth.token_env)'
+  for v in $(node -e "$token_envs" "$project/gen/plan.json"); do
     mask "$v"
   done
 fi
@@ -23,7 +25,10 @@ remove="${PELATO_REMOVE:-false}"
 bool replace "$replace"
 bool remove "$remove"
 
-[ -f "$project/gen/plan.json" ] || { echo "::error::$project/gen/plan.json not found: run the generate (and build) actions first" >&2; exit 1; }
+[ -f "$project/gen/plan.json" ] || {
+  echo "::error::$project/gen/plan.json not found: run the generate (and build) actions first" >&2
+  exit 1
+}
 if [ "$remove" = true ]; then args=(remove "$project"); else args=(deploy "$project"); fi
 if [ -n "${PELATO_LATTICE:-}" ]; then args+=(--lattice "$PELATO_LATTICE"); fi
 if [ -n "${PELATO_TIMEOUT:-}" ]; then args+=(--timeout "$PELATO_TIMEOUT"); fi

@@ -9,7 +9,8 @@ plan="${PELATO_PROJECT:-.}/gen/plan.json"
 if [ -n "${PELATO_REGISTRY:-}" ]; then
   planned=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).registry)' "$plan")
   if [ "$planned" != "$PELATO_REGISTRY" ]; then
-    echo "::error::$plan was generated for registry '$planned', not '$PELATO_REGISTRY': pass the same registry to the generate action" >&2
+    echo "::error::$plan was generated for registry '$planned', not '$PELATO_REGISTRY':" \
+      "pass the same registry to the generate action" >&2
     exit 1
   fi
 fi

@@ -17,7 +17,8 @@ code=0
 pelato "${args[@]}" --json-file "$result" || code=$?
 counts=""
 if [ -f "$result" ]; then
-  counts=$(node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(`${r.passed} ${r.failed}`);' "$result")
+  counts=$(node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    console.log(`${r.passed} ${r.failed}`);' "$result")
 fi
 rm -rf "$scratch"
 set_output passed "${counts%% *}"

@@ -73,7 +73,9 @@ const TOOLS = {
   nats: {
     env: 'PELATO_NATS_SERVER',
     find: () => goBin('nats-server') ?? which('nats-server'),
-    how: 'go install github.com/nats-io/nats-server/v2@v2.11.17 (or bash .ci/run); looked in $(go env GOPATH)/bin and PATH',
+    how:
+      'go install github.com/nats-io/nats-server/v2@v2.11.17 (or bash .ci/run); ' +
+      'looked in $(go env GOPATH)/bin and PATH',
   },
   registry: {
     env: 'PELATO_TEST_REGISTRY',
@@ -398,13 +400,15 @@ export async function start(options = {}) {
   const lattice = options.lattice ?? 'default';
   if (existsSync(path.join(dir, 'state.json'))) {
     throw new Error(
-      `lattice: ${dir} already has a running lattice (state.json); run \`node scripts/lattice/lattice.mjs down --dir ${dir}\` first`,
+      `lattice: ${dir} already has a running lattice (state.json); ` +
+        `run \`node scripts/lattice/lattice.mjs down --dir ${dir}\` first`,
     );
   }
   for (const [what, port] of Object.entries(ports)) {
     if (!(await portFree(port))) {
       throw new Error(
-        `lattice: port ${port} (${what}) is taken on 127.0.0.1; stop what uses it (another lattice? \`node scripts/lattice/lattice.mjs down\`)`,
+        `lattice: port ${port} (${what}) is taken on 127.0.0.1; ` +
+          'stop what uses it (another lattice? `node scripts/lattice/lattice.mjs down`)',
       );
     }
   }
@@ -440,7 +444,8 @@ export async function start(options = {}) {
     [
       'version: 0.1',
       'log: { level: warn }',
-      `storage: { filesystem: { rootdirectory: ${JSON.stringify(path.join(dir, 'registry'))} }, delete: { enabled: true } }`,
+      `storage: { filesystem: { rootdirectory: ${JSON.stringify(path.join(dir, 'registry'))} }, ` +
+        'delete: { enabled: true } }',
       `http: { addr: "127.0.0.1:${ports.registry}" }`,
       '',
     ].join('\n'),
@@ -565,7 +570,8 @@ async function main() {
     for (const p of l.procs.values())
       console.log(`  ${p.name.padEnd(10)} pid ${p.pid}${p.hostId ? `  ${p.hostId}` : ''}`);
     console.log(
-      `\n  NATS_URL=${l.natsUrl}   (edge leaf: ${l.leafUrl})\n  registry: ${l.registry}   e.g. registry: ${l.registry}/pelato in workflow.yaml`,
+      `\n  NATS_URL=${l.natsUrl}   (edge leaf: ${l.leafUrl})\n` +
+        `  registry: ${l.registry}   e.g. registry: ${l.registry}/pelato in workflow.yaml`,
     );
     console.log('\n  stop with: node scripts/lattice/lattice.mjs down');
   } else if (o.command === 'down') {
@@ -586,12 +592,14 @@ async function main() {
         alive = false;
       }
       console.log(
-        `${p.name.padEnd(10)} pid ${String(p.pid).padEnd(8)} ${alive ? 'running' : 'EXITED'}${p.hostId ? `  ${p.hostId}` : ''}`,
+        `${p.name.padEnd(10)} pid ${String(p.pid).padEnd(8)} ${alive ? 'running' : 'EXITED'}` +
+          `${p.hostId ? `  ${p.hostId}` : ''}`,
       );
     }
   } else {
     console.log(
-      'usage: node scripts/lattice/lattice.mjs up|status|down [--dir D] [--cloud N] [--edge M] [--registry-port P] [--lattice NAME]',
+      'usage: node scripts/lattice/lattice.mjs up|status|down ' +
+        '[--dir D] [--cloud N] [--edge M] [--registry-port P] [--lattice NAME]',
     );
     if (o.command !== 'help') process.exitCode = 2;
   }

@@ -66,7 +66,8 @@ const LATTICE = ['out', 'lattice', ...NATS, 'wadmPrefix', 'json', 'jsonFile'] as
 export const COMMANDS = {
   init: {
     summary:
-      'start a project in DIR: workflow.yaml, a task of each type with its tests, .env.template, .gitignore, a GitHub workflow',
+      'start a project in DIR: workflow.yaml, a task of each type with its tests, .env.template, .gitignore, ' +
+      'a GitHub workflow',
     settings: ['lang', 'taskTypes'],
     run: runInit,
   },

@@ -43,7 +43,10 @@ export function annotation(d: Diagnostic, env: Env, severity: 'error' | 'warning
   const ws = env.GITHUB_WORKSPACE;
   const file = ws ? path.relative(ws, path.resolve(d.file)) : d.file;
   const msg = d.hint ? `${d.message} (${d.hint})` : d.message;
-  return `::${severity} file=${escapeProperty(file)},line=${d.line},col=${d.col},title=${escapeProperty('pelato')}::${escapeData(msg)}`;
+  return (
+    `::${severity} file=${escapeProperty(file)},line=${d.line},col=${d.col},` +
+    `title=${escapeProperty('pelato')}::${escapeData(msg)}`
+  );
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -63,7 +63,8 @@ export class ConfigClient {
       switch (classifyRequestError(e)) {
         case 'no-responders':
           throw new PelatoError(
-            `no wasmCloud host answers on lattice ${this.lattice} (${this.prefix}.v1.${this.lattice}.config.*), so config ${name} cannot be ${op === 'get' ? 'read' : op === 'put' ? 'stored' : 'deleted'}`,
+            `no wasmCloud host answers on lattice ${this.lattice} (${this.prefix}.v1.${this.lattice}.config.*), ` +
+              `so config ${name} cannot be ${op === 'get' ? 'read' : op === 'put' ? 'stored' : 'deleted'}`,
             'start a host on this lattice first (named config lives in its config bucket)',
           );
         case 'timeout':

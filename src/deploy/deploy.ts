@@ -228,7 +228,8 @@ async function deployOne(
     s,
     a.app,
     'manifest',
-    `${a.version} from ${base.manifest}${a.pinned ? ' (pinned to digests)' : ' (not pinned: run pelato build to deploy by digest)'}`,
+    `${a.version} from ${base.manifest}` +
+      `${a.pinned ? ' (pinned to digests)' : ' (not pinned: run pelato build to deploy by digest)'}`,
   );
   const watcher = watchApp(s.client, a.app, (st) => emit(o, s, a.app, 'status', describeStatus(st)), o.pollMs);
   try {
@@ -240,7 +241,9 @@ async function deployOne(
         s,
         a.app,
         'put',
-        `bearer token from ${token.env} ${{ stored: 'stored as', rotated: 'rotated in', unchanged: 'unchanged in' }[base.token]} named config ${token.config}`,
+        `bearer token from ${token.env} ` +
+          `${{ stored: 'stored as', rotated: 'rotated in', unchanged: 'unchanged in' }[base.token]} ` +
+          `named config ${token.config}`,
       );
     }
     const versions = await client.versions(a.app);
@@ -308,7 +311,8 @@ async function deployOne(
         s,
         a.app,
         'deploy',
-        `${action === 'upgraded' ? `upgrade ${previouslyDeployed} → ${a.version}` : `deploy ${a.version}`} acknowledged`,
+        `${action === 'upgraded' ? `upgrade ${previouslyDeployed} → ${a.version}` : `deploy ${a.version}`}` +
+          ' acknowledged',
       );
     } else {
       emit(o, s, a.app, 'deploy', `${a.version} is already deployed with this manifest; nothing to change`);
@@ -341,7 +345,8 @@ async function deployOne(
     }
     const message =
       w.outcome === 'timeout'
-        ? `not deployed after ${(deadlineMs / 1000).toFixed(deadlineMs < 1000 ? 1 : 0)} s; last status: ${describeStatus(status)}`
+        ? `not deployed after ${(deadlineMs / 1000).toFixed(deadlineMs < 1000 ? 1 : 0)} s; ` +
+          `last status: ${describeStatus(status)}`
         : describeStatus(status);
     emit(o, s, a.app, 'error', message);
     return {
@@ -401,7 +406,9 @@ export function waitingForHosts(st: AppStatus, manifest: unknown): string {
     ),
   ];
   const which = labels.length ? `no host labelled ${labels.join(' or ')}` : 'no host that matches its spread';
-  return `waiting: ${which} is known to wadm yet (a host is known from its first heartbeat; waiting until the deadline)`;
+  return (
+    `waiting: ${which} is known to wadm yet ` + '(a host is known from its first heartbeat; waiting until the deadline)'
+  );
 }
 
 const describeLabels = (r: Record<string, string>) =>
@@ -434,7 +441,8 @@ function rejection(a: AppToDeploy, op: string, reply: { message: string } & Wadm
     case 'component-conflict':
       return new PelatoError(
         message,
-        `another app (${reply.otherApp}) uses the same component id: rename component_name, or remove ${reply.otherApp} first`,
+        `another app (${reply.otherApp}) uses the same component id: ` +
+          `rename component_name, or remove ${reply.otherApp} first`,
         'wadm-rejected',
       );
     case 'version-exists':
@@ -508,7 +516,9 @@ async function removeOne(s: Session, app: string, o: RemoveOptions, deadlineMs: 
       emit(o, s, app, 'deploy', 'undeploy acknowledged');
       const w = await watcher.waitFor('undeployed', Date.now() + deadlineMs, Date.now());
       if (w.outcome !== 'reached') {
-        const message = `not undeployed after ${(deadlineMs / 1000).toFixed(0)} s; last status: ${describeStatus(w.last?.status)}`;
+        const message =
+          `not undeployed after ${(deadlineMs / 1000).toFixed(0)} s; ` +
+          `last status: ${describeStatus(w.last?.status)}`;
         emit(o, s, app, 'error', message);
         return { app, outcome: 'timeout', versions: versions.map((v) => v.version), message };
       }
@@ -527,7 +537,8 @@ async function removeOne(s: Session, app: string, o: RemoveOptions, deadlineMs: 
       s,
       app,
       'done',
-      `undeployed and deleted ${versions.length} version${versions.length === 1 ? '' : 's'}${auth ? ` and the token's config ${auth.config}` : ''}`,
+      `undeployed and deleted ${versions.length} version${versions.length === 1 ? '' : 's'}` +
+        `${auth ? ` and the token's config ${auth.config}` : ''}`,
     );
     return { app, outcome: 'removed', versions: [] };
   } catch (e) {

@@ -67,7 +67,8 @@ export const runValidate: Runner = async (ctx) => {
     );
   else
     ctx.r.out(
-      `${wf.file}: ok — ${wf.tasks.length} task${wf.tasks.length === 1 ? '' : 's'} in "${wf.project_name}"${wf.warnings.length ? `, ${wf.warnings.length} warning${wf.warnings.length === 1 ? '' : 's'}` : ''}`,
+      `${wf.file}: ok — ${wf.tasks.length} task${wf.tasks.length === 1 ? '' : 's'} in "${wf.project_name}"` +
+        `${wf.warnings.length ? `, ${wf.warnings.length} warning${wf.warnings.length === 1 ? '' : 's'}` : ''}`,
     );
   return 0;
 };
@@ -88,7 +89,8 @@ export const runGen: Runner = async (ctx) => {
     return 0;
   }
   ctx.r.out(
-    `Generated ${plan.tasks.length} task${plan.tasks.length === 1 ? '' : 's'} of "${wf.project_name}" into ${out} in ${ms.toFixed(0)} ms`,
+    `Generated ${plan.tasks.length} task${plan.tasks.length === 1 ? '' : 's'} of "${wf.project_name}" ` +
+      `into ${out} in ${ms.toFixed(0)} ms`,
   );
   const rows = plan.tasks.map((t) => [t.component_name, t.type, t.targets.join(','), t.image]);
   if (!ctx.options.quiet) for (const line of table(['component', 'type', 'targets', 'image'], rows)) ctx.r.out(line);

@@ -143,5 +143,8 @@ export function freshnessLine(f: Freshness, genDir: string): string | undefined 
     ...(f.changed.length ? [`changed: ${f.changed.join(', ')}`] : []),
     ...(f.removed.length ? [`removed: ${f.removed.join(', ')}`] : []),
   ];
-  return `regenerated ${genDir}, it was out of date (${what.length ? what.join('; ') : 'workflow.yaml or settings changed'}) in ${ms}`;
+  return (
+    `regenerated ${genDir}, it was out of date ` +
+    `(${what.length ? what.join('; ') : 'workflow.yaml or settings changed'}) in ${ms}`
+  );
 }

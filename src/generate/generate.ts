@@ -53,7 +53,10 @@ export function generate(wf: Workflow): Generated {
 export const METRICS_FILE = 'metrics.json';
 
 export interface WriteOptions {
-  /** The settings gen/ is generated with, recorded in gen/overrides.json so that a later stage that regenerates uses them again (src/generate/fresh.ts). */
+  /**
+   * The settings gen/ is generated with, recorded in gen/overrides.json so that a later stage that regenerates
+   * uses them again (src/generate/fresh.ts).
+   */
   overrides?: LoadOverrides;
   /** What generate(wf) returned already (fresh.ts renders in memory first to compare). */
   rendered?: Generated;

@@ -32,7 +32,8 @@ function environment(): nunjucks.Environment {
 export function templateContext(task: Task, spec: TemplateSpec) {
   const db = task.database;
   const insert = db
-    ? `INSERT INTO ${sqlIdentifier(db.table)} (${db.columns.map(sqlIdentifier).join(', ')}) VALUES (${db.columns.map((_, i) => `$${i + 1}`).join(', ')})`
+    ? `INSERT INTO ${sqlIdentifier(db.table)} (${db.columns.map(sqlIdentifier).join(', ')}) ` +
+      `VALUES (${db.columns.map((_, i) => `$${i + 1}`).join(', ')})`
     : '';
   return {
     world: spec.world,
@@ -131,14 +132,16 @@ function goSkips(stem: string): boolean {
 }
 
 const GOOS = new Set(
-  'aix android darwin dragonfly freebsd hurd illumos ios js linux nacl netbsd openbsd plan9 solaris wasip1 wasip2 windows zos'.split(
-    ' ',
-  ),
+  (
+    'aix android darwin dragonfly freebsd hurd illumos ios js linux nacl netbsd openbsd plan9 ' +
+    'solaris wasip1 wasip2 windows zos'
+  ).split(' '),
 );
 const GOARCH = new Set(
-  '386 amd64 amd64p32 arm armbe arm64 arm64be loong64 mips mipsle mips64 mips64le mips64p32 mips64p32le ppc ppc64 ppc64le riscv riscv64 s390 s390x sparc sparc64 wasm'.split(
-    ' ',
-  ),
+  (
+    '386 amd64 amd64p32 arm armbe arm64 arm64be loong64 mips mipsle mips64 mips64le mips64p32 mips64p32le ' +
+    'ppc ppc64 ppc64le riscv riscv64 s390 s390x sparc sparc64 wasm'
+  ).split(' '),
 );
 
 /**

@@ -45,7 +45,8 @@ export function genSummary(plan: Plan, out: string, ms: number, env: Env): strin
   return [
     `### PELATO gen: ${plural(plan.tasks.length, 'task')} of ${mdText(plan.project_name)}`,
     '',
-    `Registry ${mdCode(plan.registry)}, lattice ${mdCode(plan.lattice)}; written to ${mdCode(shown(out, env))} in ${Math.round(ms)} ms.`,
+    `Registry ${mdCode(plan.registry)}, lattice ${mdCode(plan.lattice)}; ` +
+      `written to ${mdCode(shown(out, env))} in ${Math.round(ms)} ms.`,
     '',
     ...mdTable(['app', 'type', 'targets', 'source → dest', 'version', 'content hash'], rows),
   ].join('\n');
@@ -72,7 +73,9 @@ export function buildSummary(r: BuildResult): string {
   const lines = [
     `### PELATO build: ${plural(r.tasks.length, 'task')}${tally ? `, ${tally}` : ''}`,
     '',
-    `${r.pushed ? 'Pushed to the registry' : 'Compiled and checked, not pushed'}; ${secs(r.ms)} in all. built = compiled now, cached = taken from the build cache, unchanged = already in the registry with this content.`,
+    `${r.pushed ? 'Pushed to the registry' : 'Compiled and checked, not pushed'}; ${secs(r.ms)} in all. ` +
+      'built = compiled now, cached = taken from the build cache, ' +
+      'unchanged = already in the registry with this content.',
     '',
     ...mdTable(['app', 'result', 'size', 'digest', 'time'], rows),
   ];

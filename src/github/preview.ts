@@ -349,11 +349,14 @@ function tableOf(rows: TaskRow[]): string[] {
   for (const r of rows) {
     const t = r.task;
     const status = STATUS_LABEL[r.status] + (r.status === 'changed' ? ` (${r.reasons.join(', ')})` : '');
-    const topics = `${t.http ? `HTTP ${mdText(t.http.path)}` : t.source_topic ? mdText(t.source_topic) : '–'} → ${t.dest_topic ? mdText(t.dest_topic) : '–'}`;
+    const topics =
+      `${t.http ? `HTTP ${mdText(t.http.path)}` : t.source_topic ? mdText(t.source_topic) : '–'}` +
+      ` → ${t.dest_topic ? mdText(t.dest_topic) : '–'}`;
     const version =
       r.base && r.base.version !== t.version ? `${mdText(r.base.version)} → ${mdText(t.version)}` : mdText(t.version);
     out.push(
-      `| ${status} | ${mdText(t.component_name)} | ${mdText(t.type)} | ${t.targets.map(mdText).join(', ')} | ${topics} | ${version} |`,
+      `| ${status} | ${mdText(t.component_name)} | ${mdText(t.type)} | ` +
+        `${t.targets.map(mdText).join(', ')} | ${topics} | ${version} |`,
     );
   }
   return out;
@@ -401,7 +404,12 @@ export function renderPreview(head: PreviewSide, base: PreviewSide | undefined, 
   const stale = rows.filter((r) => r.reasons.includes('code') && !r.reasons.includes('version'));
   let table = tableOf(rows).join('\n') + '\n';
   if (stale.length) {
-    table += `\n> [!WARNING]\n${stale.map((r) => `> ${mdText(r.task.component_name)} changes its code but keeps version ${mdText(r.task.version)}: images are immutable per version, so bump it.`).join('\n>\n')}\n`;
+    const warnings = stale.map(
+      (r) =>
+        `> ${mdText(r.task.component_name)} changes its code but keeps version ${mdText(r.task.version)}: ` +
+        'images are immutable per version, so bump it.',
+    );
+    table += `\n> [!WARNING]\n${warnings.join('\n>\n')}\n`;
   }
   const statuses = new Map(rows.filter((r) => r.status !== 'removed').map((r) => [r.task.component_name, r.status]));
   let flow = `\n### Data flow\n\n${codeBlock('mermaid', mermaidFlow(head, statuses))}\n`;
@@ -425,7 +433,8 @@ export function renderPreview(head: PreviewSide, base: PreviewSide | undefined, 
   const omitted = all.length - blocks.length;
   const manifests =
     blocks.length || omitted
-      ? `\n### Manifests\n\n${blocks.join('\n\n')}\n${omitted ? `\n_${omitted} app(s) left out: the comment would be too long._\n` : ''}`
+      ? `\n### Manifests\n\n${blocks.join('\n\n')}\n` +
+        `${omitted ? `\n_${omitted} app(s) left out: the comment would be too long._\n` : ''}`
       : '';
   return `${head1}${table}${flow}${manifests}`;
 }
@@ -445,7 +454,10 @@ export function previewMarkdown(projectDir: string, baseDir: string | undefined,
   try {
     head = previewSide(projectDir);
   } catch (e) {
-    return `${PREVIEW_MARKER}\n## PELATO preview\n\nThe workflow of this pull request does not validate:\n\n${codeBlock('', (e as Error).message)}\n`;
+    return (
+      `${PREVIEW_MARKER}\n## PELATO preview\n\nThe workflow of this pull request does not validate:\n\n` +
+      `${codeBlock('', (e as Error).message)}\n`
+    );
   }
   let base: PreviewSide | undefined;
   let baseNote: string | undefined;

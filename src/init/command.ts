@@ -29,7 +29,8 @@ export const runInit: Runner = async (ctx) => {
     const near = didYouMean(lang, [...LANGUAGES, 'typescript', 'golang']);
     throw new PelatoError(
       `--lang ${o.lang} is not a language pelato init writes`,
-      `${near ? `did you mean ${near === 'typescript' ? 'ts' : near === 'golang' ? 'go' : near}? ` : ''}use --lang ts or --lang go`,
+      `${near ? `did you mean ${near === 'typescript' ? 'ts' : near === 'golang' ? 'go' : near}? ` : ''}` +
+        'use --lang ts or --lang go',
       'usage',
     );
   }
@@ -61,8 +62,10 @@ export const runInit: Runner = async (ctx) => {
   const taken = [...s.files.keys()].filter((rel) => exists(path.join(dir, rel)));
   if (taken.length) {
     throw new PelatoError(
-      `${ctx.dir} already holds ${taken.length === 1 ? 'a file' : 'files'} pelato init would write: ${taken.join(', ')}`,
-      'pelato init never overwrites anything, and nothing was written; give a new or empty folder, or move those files away',
+      `${ctx.dir} already holds ${taken.length === 1 ? 'a file' : 'files'} ` +
+        `pelato init would write: ${taken.join(', ')}`,
+      'pelato init never overwrites anything, and nothing was written; ' +
+        'give a new or empty folder, or move those files away',
     );
   }
   const written: string[] = [];
@@ -82,7 +85,8 @@ export const runInit: Runner = async (ctx) => {
   const shown = ctx.dir === '.' ? '.' : ctx.dir;
   const width = Math.max(...s.tasks.map((t) => `tasks/${t.file}`.length));
   r.out(
-    `Created project "${name}" in ${shown} (${lang === 'go' ? 'Go, built with TinyGo' : 'TypeScript, built with componentize-js'}):`,
+    `Created project "${name}" in ${shown} ` +
+      `(${lang === 'go' ? 'Go, built with TinyGo' : 'TypeScript, built with componentize-js'}):`,
   );
   r.out(`  workflow.yaml  ${s.tasks.map((t) => t.component).join(' → ')}`);
   for (const t of s.tasks) r.out(`  ${`tasks/${t.file}`.padEnd(width)}  ${t.type}, cases in tasks/${t.name}.test.yaml`);
@@ -107,7 +111,8 @@ export const runInit: Runner = async (ctx) => {
   if (s.tasks.some((t) => t.type === 'dbsync_nats'))
     r.out('  first set DATABASE_URL in .env (see .env.template) and CREATE TABLE messages (payload text)');
   r.out(
-    '  then edit .github/workflows/deploy.yml (your PELATO repository and commit for OWNER/pelato and the SHA) and push',
+    '  then edit .github/workflows/deploy.yml ' +
+      '(your PELATO repository and commit for OWNER/pelato and the SHA) and push',
   );
   return 0;
 };

@@ -136,7 +136,8 @@ export function scaffold(o: ScaffoldOptions): Scaffold {
 
 function workflowYaml(o: ScaffoldOptions, tasks: ScaffoldTask[]): string {
   const lines = [
-    `# ${tasks.map((t) => t.component).join(' → ')}: written by \`pelato init\`; the README's "workflow.yaml reference" lists every field.`,
+    `# ${tasks.map((t) => t.component).join(' → ')}: written by \`pelato init\`; ` +
+      `the README's "workflow.yaml reference" lists every field.`,
     `project_name: ${JSON.stringify(o.projectName)}`,
     `registry: localhost:5000/${o.slug}   # or REGISTRY_URL / --registry, e.g. ghcr.io/<owner>`,
     'tasks:',

@@ -105,7 +105,10 @@ export function checkTlsFile(v: string, key: string): Problem | undefined {
  */
 export function checkToken(token: string, from: string): string | undefined {
   if (!/^[A-Za-z0-9\-._~+/]+=*$/.test(token))
-    return `${from} holds characters a bearer token cannot have (allowed: letters, digits and - . _ ~ + / with trailing =)`;
+    return (
+      `${from} holds characters a bearer token cannot have ` +
+      '(allowed: letters, digits and - . _ ~ + / with trailing =)'
+    );
   if (token.length < 16) return `${from} is ${token.length} characters long; use at least 16 random characters`;
   return undefined;
 }

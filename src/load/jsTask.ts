@@ -205,7 +205,9 @@ export function checkJsTask(source: string, file: string, typescript: boolean): 
     if (re && /[uv]/.test(re.flags) && /(?:^|[^\\])(?:\\\\)*\\[pP]\{/.test(re.pattern)) {
       problems.push({
         message: 'regular expression uses a Unicode property escape (\\p{…})',
-        hint: 'the JavaScript engine of components has no Unicode property data: use character ranges, e.g. [A-Za-z\\u00C0-\\u024F]',
+        hint:
+          'the JavaScript engine of components has no Unicode property data: ' +
+          'use character ranges, e.g. [A-Za-z\\u00C0-\\u024F]',
         at: at(start(n)),
       });
     }

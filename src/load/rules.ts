@@ -43,8 +43,10 @@ export function checkComponentName(v: string): Problem | undefined {
 }
 
 /** Semantic Versioning 2.0.0, without build metadata (`+` is not allowed in an OCI tag). */
-const SEMVER =
-  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?$/;
+const SEMVER = new RegExp(
+  String.raw`^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)` +
+    String.raw`(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?$`,
+);
 
 export function checkVersion(v: string): Problem | undefined {
   if (v.toLowerCase() === 'latest') {
@@ -141,8 +143,10 @@ export function checkLattice(v: string): Problem | undefined {
 }
 
 /** `host[:port][/path]`, lowercase, as OCI references need; no scheme, no tag. */
-const REGISTRY =
-  /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::\d{1,5})?(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
+const REGISTRY = new RegExp(
+  String.raw`^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::\d{1,5})?` +
+    String.raw`(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$`,
+);
 
 export function checkRegistry(v: string): Problem | undefined {
   if (/^[a-z]+:\/\//i.test(v))

@@ -292,7 +292,9 @@ class WorkflowReader {
         this.diags.push({
           ...at,
           message: `${path.basename(this.displayFile)} holds more than one YAML document: another one starts here`,
-          hint: 'a workflow is one document: remove the "---" (or "...") line before this one and merge the fields into the first',
+          hint:
+            'a workflow is one document: remove the "---" (or "...") line before this one ' +
+            'and merge the fields into the first',
         });
         return;
       }
@@ -644,7 +646,8 @@ class WorkflowReader {
       this.warn(
         node,
         `no database block: rows go to column "${DEFAULT_DB_COLUMN}" of table "${database.table}"`,
-        `create it with CREATE TABLE ${sqlName(database.table)} (${DEFAULT_DB_COLUMN} text), or add "database: { table: …, columns: […] }"`,
+        `create it with CREATE TABLE ${sqlName(database.table)} (${DEFAULT_DB_COLUMN} text), ` +
+          'or add "database: { table: …, columns: […] }"',
       );
     }
     if (spec && code && !spec.languages[code.language]) {
@@ -891,7 +894,10 @@ class WorkflowReader {
     };
   }
 
-  /** A string or number scalar parsed by `parse` (which explains a bare number it refuses); undefined after reporting. */
+  /**
+   * A string or number scalar parsed by `parse` (which explains a bare number it refuses);
+   * undefined after reporting.
+   */
   private parsed<T>(node: Node, key: string, parse: (v: string) => T | rules.Problem): T | undefined {
     const raw =
       isScalar(node) && typeof node.value === 'number' ? String(node.value) : this.string_(node, node, key, true);
@@ -956,7 +962,8 @@ class WorkflowReader {
       // HTTP: letting tls through would serve cleartext while the workflow says HTTPS.
       this.report(
         node,
-        `http.tls needs the http-server provider image: the hosts' builtin http-server (${this.providers_.http}) serves plain HTTP only`,
+        'http.tls needs the http-server provider image: ' +
+          `the hosts' builtin http-server (${this.providers_.http}) serves plain HTTP only`,
         this.overrides.builtinProviders
           ? 'drop --builtin-providers / PELATO_BUILTIN_PROVIDERS for this project'
           : 'set providers.http to an http-server image (default ghcr.io/wasmcloud/http-server:0.27.0)',
@@ -1004,7 +1011,9 @@ class WorkflowReader {
       if (first) {
         this.diags.push({
           ...(t.positions.component_name ?? t.pos),
-          message: `component_name "${t.component_name}" is already used by task "${first.name}" (line ${(first.positions.component_name ?? first.pos).line})`,
+          message:
+            `component_name "${t.component_name}" is already used by task "${first.name}" ` +
+            `(line ${(first.positions.component_name ?? first.pos).line})`,
           hint: 'component names must be unique: they name the OCI repository and the wadm app',
         });
       } else byName.set(t.component_name, t);
@@ -1023,7 +1032,9 @@ class WorkflowReader {
               : `${t.http.address} and ${first.task.http!.address}`;
           this.diags.push({
             ...(t.positions.http ?? t.pos),
-            message: `task "${t.name}" and task "${first.task.name}" (line ${first.task.pos.line}) both serve HTTP on ${same} on "${target}" hosts (port ${socket.port})`,
+            message:
+              `task "${t.name}" and task "${first.task.name}" (line ${first.task.pos.line}) ` +
+              `both serve HTTP on ${same} on "${target}" hosts (port ${socket.port})`,
             hint: 'give one of them another http.address port',
           });
           break;

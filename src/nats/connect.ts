@@ -59,7 +59,8 @@ function authOptions(s: NatsSettings, credsFile: string | undefined): Partial<No
         data = readFileSync(file);
       } catch (e) {
         throw new PelatoError(
-          `${a.from}: cannot read ${a.kind === 'creds-file' ? file : 'the credentials'} (${(e as NodeJS.ErrnoException).code})`,
+          `${a.from}: cannot read ${a.kind === 'creds-file' ? file : 'the credentials'} ` +
+            `(${(e as NodeJS.ErrnoException).code})`,
           'check the path and its permissions',
         );
       }
@@ -89,7 +90,10 @@ function authOptions(s: NatsSettings, credsFile: string | undefined): Partial<No
 function hintFor(s: NatsSettings): string {
   const a = s.auth;
   if (a.kind === 'none')
-    return `the server wants credentials: set ${envName('natsCreds')}, ${envName('natsUser')}/${envName('natsPassword')}, ${envName('natsToken')}, ${envName('natsNkeySeed')} or ${envName('natsJwt')}/${envName('natsSeed')}`;
+    return (
+      `the server wants credentials: set ${envName('natsCreds')}, ${envName('natsUser')}/${envName('natsPassword')}, ` +
+      `${envName('natsToken')}, ${envName('natsNkeySeed')} or ${envName('natsJwt')}/${envName('natsSeed')}`
+    );
   return `check ${a.from}`;
 }
 
@@ -167,8 +171,11 @@ export async function openNats(settings: NatsSettings, opts: ConnectOptions = {}
         // A server that accepts TCP but never finishes the NATS handshake: one more try, then say why it may be.
         if (failure === 'timeout' && ++timeouts >= 2) {
           throw new PelatoError(
-            `NATS at ${where} accepted the connection but did not complete the handshake within ${(options.timeout ?? 0) / 1000} s`,
-            `the server may want TLS (${envName('natsTlsCa')}), a client certificate (${envName('natsTlsCert')}/${envName('natsTlsKey')}) or TLS first (${envName('natsTlsFirst')}), or refused the account (limits); see its log`,
+            `NATS at ${where} accepted the connection but did not complete the handshake ` +
+              `within ${(options.timeout ?? 0) / 1000} s`,
+            `the server may want TLS (${envName('natsTlsCa')}), ` +
+              `a client certificate (${envName('natsTlsCert')}/${envName('natsTlsKey')}) ` +
+              `or TLS first (${envName('natsTlsFirst')}), or refused the account (limits); see its log`,
             'nats-handshake',
           );
         }
@@ -190,7 +197,13 @@ export async function openNats(settings: NatsSettings, opts: ConnectOptions = {}
 
 function tlsHint(s: NatsSettings): string {
   if (!s.tls)
-    return `the server requires TLS: set ${envName('natsTlsCa')} (and ${envName('natsTlsFirst')}=true if it wants TLS first), or use a tls:// URL`;
+    return (
+      `the server requires TLS: set ${envName('natsTlsCa')} ` +
+      `(and ${envName('natsTlsFirst')}=true if it wants TLS first), or use a tls:// URL`
+    );
   if (!s.tls.caFile) return `set ${envName('natsTlsCa')} to the CA that signed the server's certificate`;
-  return `check ${envName('natsTlsCa')}, ${envName('natsTlsCert')}/${envName('natsTlsKey')} and ${envName('natsTlsFirst')}`;
+  return (
+    `check ${envName('natsTlsCa')}, ${envName('natsTlsCert')}/${envName('natsTlsKey')} ` +
+    `and ${envName('natsTlsFirst')}`
+  );
 }

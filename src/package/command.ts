@@ -42,7 +42,10 @@ export async function buildForRun(
   return res;
 }
 
-/** `pelato build`: progress, then the table, the errors and the closing summary. In GitHub Actions, one log group per task and the job summary. */
+/**
+ * `pelato build`: progress, then the table, the errors and the closing summary. In GitHub Actions, one log group
+ * per task and the job summary.
+ */
 export async function buildStage(ctx: CommandContext, push: boolean): Promise<BuildResult> {
   const { options: o, r, gh } = ctx;
   const groups = gh && !o.json ? gh.groups((l) => r.out(l)) : undefined;
@@ -73,7 +76,8 @@ export async function buildStage(ctx: CommandContext, push: boolean): Promise<Bu
   }
   if (!o.json)
     r.out(
-      `${res.tasks.length} task${res.tasks.length === 1 ? '' : 's'} in ${(res.ms / 1000).toFixed(1)} s${push ? '' : ' (not pushed)'}`,
+      `${res.tasks.length} task${res.tasks.length === 1 ? '' : 's'} in ${(res.ms / 1000).toFixed(1)} s` +
+        `${push ? '' : ' (not pushed)'}`,
     );
   reportFailedTasks(ctx, res);
   gh?.summary(buildSummary(res));
@@ -121,7 +125,10 @@ function reportFailedTasks(ctx: CommandContext, res: BuildResult): void {
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 function groupTitle(t: BuiltTask): string {
-  return `${t.component_name}: ${t.status}${t.size === undefined ? '' : `, ${formatSize(t.size)}`} in ${secs(t.timings_ms.total)}`;
+  return (
+    `${t.component_name}: ${t.status}${t.size === undefined ? '' : `, ${formatSize(t.size)}`}` +
+    ` in ${secs(t.timings_ms.total)}`
+  );
 }
 
 function groupDetails(t: BuiltTask): string[] {

@@ -104,7 +104,8 @@ export const TINYGO_MINIMUMS = { go: '1.24.0', tinygo: '0.34.0', 'wasm-tools': '
 const INSTALL_HINTS: Record<keyof typeof TINYGO_MINIMUMS, string> = {
   go: 'install Go 1.24 or newer (actions/setup-go in GitHub Actions)',
   tinygo:
-    'install TinyGo 0.34 or newer, 0.39 recommended (acifani/setup-tinygo in GitHub Actions, or https://tinygo.org/getting-started/install/)',
+    'install TinyGo 0.34 or newer, 0.39 recommended ' +
+    '(acifani/setup-tinygo in GitHub Actions, or https://tinygo.org/getting-started/install/)',
   'wasm-tools':
     'install wasm-tools 1.200 or newer (taiki-e/install-action with tool: wasm-tools, or cargo install wasm-tools)',
 };

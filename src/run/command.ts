@@ -71,7 +71,9 @@ function failedTasks(report: TestReport): TaskFailure[] {
     if (!first) continue;
     out.push({
       task,
-      error: `${failed.length} of ${cases.length} cases failed; first: "${first.name}" (${first.file}:${first.line}): ${firstErrorLine(first.failure!)}`,
+      error:
+        `${failed.length} of ${cases.length} cases failed; ` +
+        `first: "${first.name}" (${first.file}:${first.line}): ${firstErrorLine(first.failure!)}`,
     });
   }
   return out;

@@ -167,7 +167,8 @@ export async function startDev(plan: Plan, opts: DevOptions): Promise<DevSession
     }
     if (!quietly && task.source_topic)
       opts.log(
-        `${task.component_name.padEnd(24)} listens on ${task.source_topic}${task.dest_topic ? `, publishes to ${task.dest_topic}` : ''}`,
+        `${task.component_name.padEnd(24)} listens on ${task.source_topic}` +
+          `${task.dest_topic ? `, publishes to ${task.dest_topic}` : ''}`,
       );
     return notes;
   }
@@ -186,7 +187,9 @@ export async function startDev(plan: Plan, opts: DevOptions): Promise<DevSession
     const pem = port !== undefined && task.http?.tls ? await readTls(task.http.tls) : undefined;
     const key = port === undefined ? undefined : `${port}${pem ? ' tls' : ''}`;
     if (key !== slot.serverKey) {
-      const who = `${task.component_name} (http.address ${address}${opts.httpPortOffset ? ` + offset ${opts.httpPortOffset}` : ''})`;
+      const who =
+        `${task.component_name} (http.address ${address}` +
+        `${opts.httpPortOffset ? ` + offset ${opts.httpPortOffset}` : ''})`;
       const previous = slot.server;
       // the same port: the old server must let go of it first
       if (previous && previous.port === port) await previous.close();
@@ -223,7 +226,8 @@ export async function startDev(plan: Plan, opts: DevOptions): Promise<DevSession
     try {
       const m = r.method?.();
       opts.log(
-        `${clock()}  HTTP ${(m?.tag === 'other' ? m.val : m?.tag)?.toUpperCase()} ${r.pathWithQuery?.() ?? '/'} → ${slot.task.component_name}`,
+        `${clock()}  HTTP ${(m?.tag === 'other' ? m.val : m?.tag)?.toUpperCase()} ` +
+          `${r.pathWithQuery?.() ?? '/'} → ${slot.task.component_name}`,
       );
     } catch {
       /* the log line is not worth failing the request */
@@ -247,7 +251,8 @@ export async function startDev(plan: Plan, opts: DevOptions): Promise<DevSession
     if (!quietly && slot.server) {
       const notes = serveNotes(task, slot.server.url.startsWith('https:'));
       opts.log(
-        `${task.component_name.padEnd(24)} serves POST ${http[task.app]}${notes.length ? `  (${notes.join('; ')})` : ''}`,
+        `${task.component_name.padEnd(24)} serves POST ${http[task.app]}` +
+          `${notes.length ? `  (${notes.join('; ')})` : ''}`,
       );
     }
     opts.onEvent?.({ task: task.component_name, phase: 'running' });
@@ -337,7 +342,8 @@ export async function startDev(plan: Plan, opts: DevOptions): Promise<DevSession
           }
           say(
             task.app,
-            `started${task.source_topic ? `, listens on ${task.source_topic}` : ''}${http[task.app] ? `, serves POST ${http[task.app]}` : ''}`,
+            `started${task.source_topic ? `, listens on ${task.source_topic}` : ''}` +
+              `${http[task.app] ? `, serves POST ${http[task.app]}` : ''}`,
           );
           continue;
         }

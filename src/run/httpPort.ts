@@ -156,11 +156,13 @@ function portError(
 ): Error {
   if (e.code === 'EADDRINUSE') {
     const by = other
-      ? `by another pelato dev session (process ${other.pid}${other.project ? ` for ${other.project}` : ''}, serving ${other.app} there)`
+      ? `by another pelato dev session (process ${other.pid}${other.project ? ` for ${other.project}` : ''}, ` +
+        `serving ${other.app} there)`
       : 'by another program';
     return new PelatoError(
       `port ${port} on ${host}, where ${who} is served, is already in use ${by}`,
-      `stop that one, or run this session with ${flagName('httpPortOffset')} N (or PELATO_HTTP_PORT_OFFSET) to move every HTTP task's port up by N`,
+      `stop that one, or run this session with ${flagName('httpPortOffset')} N (or PELATO_HTTP_PORT_OFFSET) ` +
+        "to move every HTTP task's port up by N",
       'port-taken',
     );
   }

@@ -166,7 +166,10 @@ function judgeOutcome(c: TestCase, got: CaseOutcome): string | undefined {
   }
   if (c.error !== undefined) {
     if (got.error === undefined)
-      return `expected an error containing ${JSON.stringify(c.error)}, got success${got.published.length ? ` publishing ${JSON.stringify(short(got.published[0]!))}` : ''}`;
+      return (
+        `expected an error containing ${JSON.stringify(c.error)}, got success` +
+        `${got.published.length ? ` publishing ${JSON.stringify(short(got.published[0]!))}` : ''}`
+      );
     return got.error.includes(c.error)
       ? undefined
       : `expected an error containing ${JSON.stringify(c.error)}, got error ${JSON.stringify(got.error)}`;

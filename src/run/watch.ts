@@ -99,7 +99,11 @@ export function watchAndSwap(
       if (closed) return;
       const lines = await session.update(f.plan, f.changed, f.removed, tokens);
       r.out(
-        `${clock()}  ↻ ${lines.length ? `swapped in ${f.changed.length} of ${f.plan.tasks.length} task${f.plan.tasks.length === 1 ? '' : 's'}` : 'nothing to swap'} in ${((Date.now() - started) / 1000).toFixed(1)} s; watching`,
+        `${clock()}  ↻ ` +
+          (lines.length
+            ? `swapped in ${f.changed.length} of ${f.plan.tasks.length} task${f.plan.tasks.length === 1 ? '' : 's'}`
+            : 'nothing to swap') +
+          ` in ${((Date.now() - started) / 1000).toFixed(1)} s; watching`,
       );
     } catch (e) {
       reportFailure(e, r, ctx.env);

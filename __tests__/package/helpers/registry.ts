@@ -91,7 +91,8 @@ export async function startRegistry(opts: StartOptions = {}): Promise<TestRegist
     const config = path.join(dir, 'config.yml');
     writeFileSync(
       config,
-      `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${storage}\n  delete:\n    enabled: true\n` +
+      `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${storage}\n  delete:\n` +
+        '    enabled: true\n' +
         `http:\n  addr: 127.0.0.1:${port}\n${authBlock}`,
     );
     let output = '';

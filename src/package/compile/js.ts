@@ -50,7 +50,9 @@ export async function compileJs(projectDir: string, task: PlannedTask): Promise<
   // Kept on disk so a failing component can be read as the single module it was built from.
   await writeFile(
     module,
-    `${js}\n// ---- pelato runtime ----\n${runtime}\n${parts.map((p) => `// ---- pelato template part ----\n${p}\n`).join('')}// ---- pelato template ----\n${main}`,
+    `${js}\n// ---- pelato runtime ----\n${runtime}\n` +
+      `${parts.map((p) => `// ---- pelato template part ----\n${p}\n`).join('')}` +
+      `// ---- pelato template ----\n${main}`,
   );
   // Only HTTP templates need the http feature (their incomingHandler export turns fetch-event off).
   const disableFeatures = task.exports.some((e) => e.startsWith('wasi:http/incoming-handler'))

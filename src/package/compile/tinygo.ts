@@ -161,5 +161,8 @@ async function unavailableImport(output: string, projectDir: string, task: Plann
   const lines = (await readFile(path.join(projectDir, path.posix.basename(task.code)), 'utf8')).split('\n');
   const at = lines.findIndex((l) => l.includes(`"${pkg}"`));
   if (at < 1) return undefined;
-  return `tasks/${task.code}:${at}:${lines[at]!.indexOf(`"${pkg}"`) + 1}: package ${pkg} is not available to TinyGo (wasip2): ${why}`;
+  return (
+    `tasks/${task.code}:${at}:${lines[at]!.indexOf(`"${pkg}"`) + 1}: ` +
+    `package ${pkg} is not available to TinyGo (wasip2): ${why}`
+  );
 }

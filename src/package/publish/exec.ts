@@ -10,7 +10,8 @@ export function orasBinary(env: Env): string {
 }
 
 export const ORAS_INSTALL_HINT =
-  'install oras 1.2 or newer (in GitHub Actions: oras-project/setup-oras; on a machine: your package manager, a release binary, ' +
+  'install oras 1.2 or newer (in GitHub Actions: oras-project/setup-oras; ' +
+  'on a machine: your package manager, a release binary, ' +
   'or scripts/install-test-tools.sh), put it on PATH or set PELATO_ORAS to its path';
 
 export function orasTool(env: Env): Tool {

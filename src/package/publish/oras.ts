@@ -112,9 +112,8 @@ export function classifyOrasError(stderr: string): RegistryErrorKind {
   if (/basic credential not found|unauthorized|authentication required|status code 401/.test(s)) return 'unauthorized';
   if (/denied|forbidden|status code 403/.test(s)) return 'denied';
   if (
-    /connection refused|no such host|i\/o timeout|deadline exceeded|network is unreachable|connection reset|eof$|server misbehaving|dial tcp/m.test(
-      s,
-    )
+    /connection refused|no such host|i\/o timeout|deadline exceeded|network is unreachable/.test(s) ||
+    /connection reset|eof$|server misbehaving|dial tcp/m.test(s)
   )
     return 'unreachable';
   if (/x509|tls:|certificate/.test(s)) return 'tls';
@@ -153,8 +152,9 @@ export function registryError(
       );
     case 'unreachable':
       return new PelatoError(
-        `${what}: cannot reach registry ${registry} (${firstMatch(r.stderr, /(connection refused|no such host|i\/o timeout|deadline exceeded|network is unreachable|connection reset)/i) ?? 'network error'})`,
-        'check the registry address (workflow.yaml "registry", --registry or REGISTRY_URL) and that the registry is running',
+        `${what}: cannot reach registry ${registry} (${firstMatch(r.stderr, UNREACHABLE_CAUSE) ?? 'network error'})`,
+        'check the registry address (workflow.yaml "registry", --registry or REGISTRY_URL) ' +
+          'and that the registry is running',
         'registry-unreachable',
       );
     case 'http-mismatch':
@@ -179,6 +179,10 @@ export function registryError(
       );
   }
 }
+
+/** What an unreachable registry's error names as the cause. */
+const UNREACHABLE_CAUSE =
+  /(connection refused|no such host|i\/o timeout|deadline exceeded|network is unreachable|connection reset)/i;
 
 function firstMatch(s: string, re: RegExp): string | undefined {
   return re.exec(s)?.[1]?.toLowerCase();
@@ -357,7 +361,10 @@ export interface FetchedArtifact {
   contentHash: string | undefined;
 }
 
-/** The manifest (with its digest computed from the bytes received) and its config; undefined when the tag does not exist. */
+/**
+ * The manifest (with its digest computed from the bytes received) and its config; undefined when the tag does
+ * not exist.
+ */
 export async function fetchManifest(ref: string, given: RegistryOptions): Promise<FetchedArtifact | undefined> {
   const got = await fetchManifestOnly(ref, given);
   const opts = await withConfig(given);
@@ -457,7 +464,10 @@ export interface PushComponentInput extends RegistryOptions {
   contentHash: string;
   /** `org.opencontainers.image.version`; default: the tag. */
   version?: string;
-  /** Creation time in the config and annotations; default the Unix epoch, so identical inputs give identical digests. Pass e.g. the commit time. */
+  /**
+   * Creation time in the config and annotations; default the Unix epoch, so identical inputs give identical
+   * digests. Pass e.g. the commit time.
+   */
   created?: Date | string | number;
   /** More manifest annotations (e.g. org.opencontainers.image.source). */
   annotations?: Record<string, string>;
