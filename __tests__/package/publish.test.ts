@@ -409,7 +409,7 @@ describe('a registry with basic auth', () => {
     expect(calls.join('\n')).not.toContain(secured.password!);
   });
 
-  test('lazyLogin: look-ups go over HTTP with the credentials; unchanged: no oras process; new: login + cp', async () => {
+  test('lazyLogin: look-ups over HTTP with the credentials; unchanged: no oras process; new: login + cp', async () => {
     const oras = recordingOras(work);
     const wrapped = { ...env, PELATO_ORAS: oras.binary };
     const first = lazyLogin(secured.host, secured.user!, secured.password!, { env: wrapped });
