@@ -11,7 +11,7 @@ import { startRegistry, TOOLS_BIN, type TestRegistry } from '../package/helpers/
 import { writeGen } from '../deploy/helpers/genDir.js';
 import { startNatsServer, type NatsServer } from '../deploy/helpers/natsServer.js';
 import { WadmStandIn } from '../deploy/helpers/wadmStandIn.js';
-import { cleanupProjects, copyExample, ROOT, tempDir } from '../helpers/project.js';
+import { cleanupProjects, copyExample, tempDir } from '../helpers/project.js';
 import { logGroups, runStep, runStepAsync, type StepRun } from './actionFiles.js';
 
 afterAll(cleanupProjects);
@@ -154,105 +154,102 @@ describe('build/action.yml plan step', () => {
   });
 });
 
-const JS_TOOLCHAIN = path.join(ROOT, 'toolchains', 'js', 'node_modules', '@bytecodealliance', 'jco');
-const withJs = existsSync(JS_TOOLCHAIN) ? describe : describe.skip;
+// These need toolchains/js (installed by .ci/run); without it the build step fails and its message says
+// which npm command installs it: never skipped.
 const HELLO = ['hello-greet', 'hello-shout', 'hello-measure'];
 
-withJs(
-  'build/action.yml build step against a real registry (docker-registry with basic auth, oras; needs toolchains/js)',
-  () => {
-    let registry: TestRegistry;
-    beforeAll(async () => {
-      registry = await startRegistry({ auth: true });
-    });
-    afterAll(async () => registry?.stop());
+describe('build/action.yml build step against a real registry (docker-registry with basic auth, oras; needs toolchains/js)', () => {
+  let registry: TestRegistry;
+  beforeAll(async () => {
+    registry = await startRegistry({ auth: true });
+  });
+  afterAll(async () => registry?.stop());
 
-    test('pushes every task: a group per task in the log, a table in the summary; ' +
-      'then unchanged; then a refused tag', () => {
-      const ws = workspace('hello');
-      const repo = `${registry.host}/acme`;
-      // oras from PATH, as oras-project/setup-oras leaves it; credentials in the step's env, as the workflow
-      // passes them
-      const env = {
-        PATH: `${TOOLS_BIN}${path.delimiter}${process.env.PATH}`,
-        REGISTRY_USER: registry.user!,
-        REGISTRY_PASSWORD: registry.password!,
-      };
-      expect(runStep('generate', 'gen', ws, { project: 'project', registry: repo }).code).toBe(0);
+  test('pushes every task: a group per task in the log, a table in the summary; ' +
+    'then unchanged; then a refused tag', () => {
+    const ws = workspace('hello');
+    const repo = `${registry.host}/acme`;
+    // oras from PATH, as oras-project/setup-oras leaves it; credentials in the step's env, as the workflow
+    // passes them
+    const env = {
+      PATH: `${TOOLS_BIN}${path.delimiter}${process.env.PATH}`,
+      REGISTRY_USER: registry.user!,
+      REGISTRY_PASSWORD: registry.password!,
+    };
+    expect(runStep('generate', 'gen', ws, { project: 'project', registry: repo }).code).toBe(0);
 
-      const first = runStep('build', 'build', ws, { project: 'project', registry: repo, push: 'true' }, env);
-      expect(first.stderr).toBe('');
-      expect(first.code).toBe(0);
-      expect(first.outputs.ok).toBe('true');
-      const built = readJson(path.join(ws, 'project', 'gen', 'build.json'));
-      expect(JSON.parse(first.outputs.results!)).toEqual(built);
-      expect(built.tasks.map((t: { status: string }) => t.status)).toEqual(['built', 'built', 'built']);
-      const groups = expectGroupsPerTask(first, HELLO);
-      for (const t of built.tasks) {
-        const g = groups.find((x) => x.title.startsWith(`${t.app}:`))!;
-        expect(g.title).toMatch(new RegExp(`^${t.app}: built, [\\d.]+ (KiB|MiB) in [\\d.]+ s$`));
-        // the task's progress, one line per phase with its elapsed time (src/common/progress.ts), then the details
-        const phases = g.lines.slice(0, -3).map((l) => l.replace(/ \([\d.]+ s\)$/, ''));
-        expect(phases.filter((l) => !l.startsWith(`${t.app}: still compiling`))).toEqual([
-          `${t.app}: looking up ${t.image}`,
-          `${t.app}: compiling (componentize-js)`,
-          `${t.app}: checking the component`,
-          `${t.app}: pushing to ${t.image}`,
-          expect.stringMatching(new RegExp(`^${t.app}: built, `)),
-        ]);
-        expect(g.lines.slice(-3)).toEqual([
-          `  digest: ${t.digest}`,
-          `  image:  ${t.pinned}`,
-          expect.stringMatching(/^ {2}time: {3}compile [\d.]+ s, check [\d.]+ s, push [\d.]+ s$/),
-        ]);
-        expect(first.summary).toContain(`| ${t.app} | built | ${size(t.size)} | \`${t.digest.slice(0, 19)}\` | `);
-        expect(first.summary).toContain(`- \`${t.pinned}\``);
-      }
-      expect(first.summary).toMatch(/^### PELATO build: 3 tasks, 3 built\n\nPushed to the registry; [\d.]+ s in all\./);
-      // the password: masked first, then never printed, summarised or output
-      expect(first.stdout.split('\n')[0]).toBe(`::add-mask::${registry.password}`);
-      for (const text of [
-        first.stdout.split('\n').slice(1).join('\n'),
-        first.stderr,
-        first.summary,
-        JSON.stringify(first.outputs),
-      ])
-        expect(text).not.toContain(registry.password!);
+    const first = runStep('build', 'build', ws, { project: 'project', registry: repo, push: 'true' }, env);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.outputs.ok).toBe('true');
+    const built = readJson(path.join(ws, 'project', 'gen', 'build.json'));
+    expect(JSON.parse(first.outputs.results!)).toEqual(built);
+    expect(built.tasks.map((t: { status: string }) => t.status)).toEqual(['built', 'built', 'built']);
+    const groups = expectGroupsPerTask(first, HELLO);
+    for (const t of built.tasks) {
+      const g = groups.find((x) => x.title.startsWith(`${t.app}:`))!;
+      expect(g.title).toMatch(new RegExp(`^${t.app}: built, [\\d.]+ (KiB|MiB) in [\\d.]+ s$`));
+      // the task's progress, one line per phase with its elapsed time (src/common/progress.ts), then the details
+      const phases = g.lines.slice(0, -3).map((l) => l.replace(/ \([\d.]+ s\)$/, ''));
+      expect(phases.filter((l) => !l.startsWith(`${t.app}: still compiling`))).toEqual([
+        `${t.app}: looking up ${t.image}`,
+        `${t.app}: compiling (componentize-js)`,
+        `${t.app}: checking the component`,
+        `${t.app}: pushing to ${t.image}`,
+        expect.stringMatching(new RegExp(`^${t.app}: built, `)),
+      ]);
+      expect(g.lines.slice(-3)).toEqual([
+        `  digest: ${t.digest}`,
+        `  image:  ${t.pinned}`,
+        expect.stringMatching(/^ {2}time: {3}compile [\d.]+ s, check [\d.]+ s, push [\d.]+ s$/),
+      ]);
+      expect(first.summary).toContain(`| ${t.app} | built | ${size(t.size)} | \`${t.digest.slice(0, 19)}\` | `);
+      expect(first.summary).toContain(`- \`${t.pinned}\``);
+    }
+    expect(first.summary).toMatch(/^### PELATO build: 3 tasks, 3 built\n\nPushed to the registry; [\d.]+ s in all\./);
+    // the password: masked first, then never printed, summarised or output
+    expect(first.stdout.split('\n')[0]).toBe(`::add-mask::${registry.password}`);
+    for (const text of [
+      first.stdout.split('\n').slice(1).join('\n'),
+      first.stderr,
+      first.summary,
+      JSON.stringify(first.outputs),
+    ])
+      expect(text).not.toContain(registry.password!);
 
-      const again = runStep('build', 'build', ws, { project: 'project', registry: repo, push: 'true' }, env);
-      expect(again.code).toBe(0);
-      expect(
-        expectGroupsPerTask(again, HELLO)
-          .map((g) => g.title.replace(/ in [\d.]+ s$/, ''))
-          .sort(),
-      ).toEqual(HELLO.map((a) => `${a}: unchanged`).sort());
-      expect(again.summary).toMatch(/^### PELATO build: 3 tasks, 3 unchanged\n/);
-      for (const t of built.tasks)
-        expect(again.summary).toContain(`| ${t.app} | unchanged | – | \`${t.digest.slice(0, 19)}\` | `);
+    const again = runStep('build', 'build', ws, { project: 'project', registry: repo, push: 'true' }, env);
+    expect(again.code).toBe(0);
+    expect(
+      expectGroupsPerTask(again, HELLO)
+        .map((g) => g.title.replace(/ in [\d.]+ s$/, ''))
+        .sort(),
+    ).toEqual(HELLO.map((a) => `${a}: unchanged`).sort());
+    expect(again.summary).toMatch(/^### PELATO build: 3 tasks, 3 unchanged\n/);
+    for (const t of built.tasks)
+      expect(again.summary).toContain(`| ${t.app} | unchanged | – | \`${t.digest.slice(0, 19)}\` | `);
 
-      // other code under the same version: the tag is immutable, so that task fails and says what to do
-      const shout = path.join(ws, 'project', 'tasks', 'shout.js');
-      writeFileSync(shout, readFileSync(shout, 'utf8').replace(/toUpperCase\(\)/, 'toUpperCase() + "!"'));
-      expect(runStep('generate', 'gen', ws, { project: 'project', registry: repo }).code).toBe(0);
-      const refused = runStep('build', 'build', ws, { project: 'project', registry: repo, push: 'true' }, env);
-      expect(refused.code).toBe(1);
-      expect(refused.outputs.ok).toBe('false');
-      expect(refused.stderr).toContain(
-        `error: hello-shout: ${repo}/hello-shout:1.0.0 already exists with other content (tags are immutable) ` +
-          '(bump the version of hello-shout in workflow.yaml)',
-      );
-      expect(expectGroupsPerTask(refused, HELLO).find((g) => g.title.startsWith('hello-shout'))!.title).toMatch(
-        /^hello-shout: failed in [\d.]+ s$/,
-      );
-      expect(refused.summary).toMatch(/^### PELATO build: 3 tasks, (1 failed, 2 unchanged|2 unchanged, 1 failed)\n/);
-      expect(refused.summary).toContain('| hello-shout | **failed** | – | – | ');
-      expect(refused.summary).toContain('**Failed:**\n\n- hello-shout: ');
-      expect(refused.summary).toContain('bump the version of hello-shout in workflow.yaml');
-    }, 600000);
-  },
-);
+    // other code under the same version: the tag is immutable, so that task fails and says what to do
+    const shout = path.join(ws, 'project', 'tasks', 'shout.js');
+    writeFileSync(shout, readFileSync(shout, 'utf8').replace(/toUpperCase\(\)/, 'toUpperCase() + "!"'));
+    expect(runStep('generate', 'gen', ws, { project: 'project', registry: repo }).code).toBe(0);
+    const refused = runStep('build', 'build', ws, { project: 'project', registry: repo, push: 'true' }, env);
+    expect(refused.code).toBe(1);
+    expect(refused.outputs.ok).toBe('false');
+    expect(refused.stderr).toContain(
+      `error: hello-shout: ${repo}/hello-shout:1.0.0 already exists with other content (tags are immutable) ` +
+        '(bump the version of hello-shout in workflow.yaml)',
+    );
+    expect(expectGroupsPerTask(refused, HELLO).find((g) => g.title.startsWith('hello-shout'))!.title).toMatch(
+      /^hello-shout: failed in [\d.]+ s$/,
+    );
+    expect(refused.summary).toMatch(/^### PELATO build: 3 tasks, (1 failed, 2 unchanged|2 unchanged, 1 failed)\n/);
+    expect(refused.summary).toContain('| hello-shout | **failed** | – | – | ');
+    expect(refused.summary).toContain('**Failed:**\n\n- hello-shout: ');
+    expect(refused.summary).toContain('bump the version of hello-shout in workflow.yaml');
+  }, 600000);
+});
 
-withJs('test/action.yml (needs toolchains/js, installed by .ci/run)', () => {
+describe('test/action.yml (needs toolchains/js, installed by .ci/run)', () => {
   test('runs the cases, reports the counts and a table, leaves gen/ as it was; ' +
     'a failing case is annotated at its line', () => {
     const ws = workspace('hello');
