@@ -178,7 +178,7 @@ export function httpDoorTests(ctx: () => DoorContext, report: string[]): void {
         });
         expect([slow.status, slow.text]).toEqual([408, 'request body not received in time\n']);
         expect(slow.ms).toBeGreaterThanOrEqual(1900);
-        expect(slow.ms).toBeLessThan(6000);
+        expect(slow.bodyFinished).toBe(false); // cut off by the deadline, not by the body's end (8 s)
         report.push(
           `${app}: slow-body client cut off with 408 after ${(slow.ms / 1000).toFixed(2)} s (http.timeout 2s)`,
         );
@@ -354,7 +354,7 @@ export function httpDoorTests(ctx: () => DoorContext, report: string[]): void {
           headers: { 'transfer-encoding': 'chunked' },
         });
         expect(slow.status).toBe(408);
-        expect(slow.ms).toBeLessThan(6000);
+        expect(slow.bodyFinished).toBe(false); // cut off by the deadline, not by the body's end (8 s)
       }, 60_000);
     },
   );

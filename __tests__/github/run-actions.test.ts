@@ -158,7 +158,9 @@ describe('build/action.yml plan step', () => {
 // which npm command installs it: never skipped.
 const HELLO = ['hello-greet', 'hello-shout', 'hello-measure'];
 
-describe('build/action.yml build step against a real registry (docker-registry with basic auth, oras; needs toolchains/js)', () => {
+const BUILD_STEP =
+  'build/action.yml build step against a real registry (docker-registry with basic auth, oras; needs toolchains/js)';
+describe(BUILD_STEP, () => {
   let registry: TestRegistry;
   beforeAll(async () => {
     registry = await startRegistry({ auth: true });

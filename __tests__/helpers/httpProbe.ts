@@ -14,6 +14,11 @@ export interface Reply {
   headers: http.IncomingHttpHeaders;
   text: string;
   ms: number;
+  /**
+   * Whether the whole body had been handed to the socket when the reply came. False for a stalling body
+   * means the server answered on its own deadline, not because the body ended: no clock needed to tell.
+   */
+  bodyFinished: boolean;
 }
 
 export interface PostOptions {
@@ -50,6 +55,7 @@ export function post(
     headers['content-length'] = String(Buffer.byteLength(body));
   return new Promise<Reply>((resolve, reject) => {
     let answered = false;
+    let written = typeof body !== 'function';
     const req = requester(url)(
       url,
       { method: o.method ?? 'POST', headers, agent: false, ...(o.ca ? { ca: o.ca } : {}) },
@@ -63,6 +69,7 @@ export function post(
             headers: res.headers,
             text: Buffer.concat(chunks).toString('utf8'),
             ms: performance.now() - started,
+            bodyFinished: written,
           }),
         );
         res.on('error', reject);
@@ -83,7 +90,9 @@ export function post(
         if (answered || req.destroyed) return;
         if (!req.write(chunk)) await new Promise((r) => req.once('drain', r));
       }
-      if (!req.destroyed) req.end();
+      if (answered || req.destroyed) return;
+      written = true;
+      req.end();
     })().catch(() => {});
   });
 }
