@@ -191,6 +191,22 @@ describe.each(languages)('pelato dev, %s task with http.auth and limits', (lang,
     expect((await post(p.url, Buffer.alloc(MIB + 1, 'a'))).status).toBe(401);
   }, 120_000);
 
+  test('413 without reading the rest: a 64 MiB Content-Length, or a chunked body past the limit, then a stall', async () => {
+    // The bodies stall after their first bytes; a reply while they are unfinished was not waiting for them.
+    const declared = await post(p.url, stalling('{"cel', 5000), {
+      token: TOKEN,
+      headers: { 'content-length': String(64 * MIB) },
+    });
+    expect([declared.status, declared.bodyFinished]).toEqual([413, false]);
+    const pastLimit = async function* () {
+      yield* chunked(MIB + 1)();
+      await new Promise((r) => setTimeout(r, 5000));
+    };
+    const streamed = await post(p.url, pastLimit, { token: TOKEN, headers: { 'transfer-encoding': 'chunked' } });
+    expect([streamed.status, streamed.bodyFinished]).toEqual([413, false]);
+    expect((await post(p.url, '{"celsius": 1}', { token: TOKEN })).status).toBe(200);
+  }, 60_000);
+
   test('a slow-body client gets 408 at the deadline (1 s), and the next request is served', async () => {
     const slow = await post(p.url, stalling('{"cel', 5000), {
       token: TOKEN,
