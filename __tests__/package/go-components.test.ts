@@ -18,6 +18,7 @@ import { InProcessBus } from '../../src/run/bus.js';
 import { startDev } from '../../src/run/dev.js';
 import { cleanupProjects, copyExample, makeProject } from '../helpers/project.js';
 import { startPostgres } from '../run/helpers/postgres.js';
+import * as seed from '../helpers/seed.js';
 import { startRegistry, toolEnv, type TestRegistry } from './helpers/registry.js';
 
 let registry: TestRegistry;
@@ -273,6 +274,48 @@ describe('a Go dbsync task under pelato dev', () => {
           (l) => l.includes('humidity-alerts → greenhouse.alerts') && l.includes('humidity 91.0% above 85.0%'),
         ),
       ).toBe(true);
+    } finally {
+      await client.end();
+      await db.stop();
+    }
+  }, 1_800_000);
+  test("the seed's dbsync form in Go (no database block, a dest_topic): rows in the default table, each confirmed after the write", async () => {
+    const db = await startPostgres();
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const dir = makeProject({
+        'workflow.yaml': seed.SEED_DBSYNC_WORKFLOW,
+        'tasks/db_sync.go': seed.SEED_TASK_MINIMAL,
+      });
+      await client.query('CREATE TABLE db_sync (payload text)');
+      const r = await runCli(
+        toolEnv({ DATABASE_URL: db.url }),
+        'dev',
+        dir,
+        '--send',
+        'aggregated_data={"t":21.5}',
+        '--send',
+        'aggregated_data=second',
+        '--once',
+      );
+      expect(r.code).toBe(0);
+      expect((await client.query('SELECT payload FROM db_sync ORDER BY payload')).rows).toEqual([
+        { payload: 'second' },
+        { payload: '{"t":21.5}' },
+      ]);
+      const flow = r.out
+        .split('\n')
+        .filter((l) => /^\d\d:\d\d/.test(l))
+        .map((l) => l.slice(14));
+      const confirmations = flow.filter((l) => l.startsWith('db_sync → db_synced'));
+      expect(confirmations).toEqual([
+        'db_sync → db_synced  "{\\"table\\":\\"db_sync\\",\\"row\\":{\\"payload\\":\\"{\\\\\\"t\\\\\\":21.5}\\"}}"',
+        'db_sync → db_synced  "{\\"table\\":\\"db_sync\\",\\"row\\":{\\"payload\\":\\"second\\"}}"',
+      ]);
+      const firstRow = flow.findIndex((l) => l.startsWith('db_sync → row in PostgreSQL'));
+      expect(firstRow).toBeGreaterThanOrEqual(0);
+      expect(flow.indexOf(confirmations[0]!)).toBeGreaterThan(firstRow);
     } finally {
       await client.end();
       await db.stop();

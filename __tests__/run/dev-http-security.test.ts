@@ -191,7 +191,7 @@ describe.each(languages)('pelato dev, %s task with http.auth and limits', (lang,
     expect((await post(p.url, Buffer.alloc(MIB + 1, 'a'))).status).toBe(401);
   }, 120_000);
 
-  test('413 without reading the rest: a 64 MiB Content-Length, or a chunked body past the limit, then a stall', async () => {
+  test('413 without reading the rest: 64 MiB declared, or chunked past the limit, then a stall', async () => {
     // The bodies stall after their first bytes; a reply while they are unfinished was not waiting for them.
     const declared = await post(p.url, stalling('{"cel', 5000), {
       token: TOKEN,
