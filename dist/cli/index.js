@@ -25214,7 +25214,8 @@ function environment() {
 function templateContext(task, spec) {
     const db = task.database;
     const insert = db
-        ? `INSERT INTO ${sqlIdentifier(db.table)} (${db.columns.map(sqlIdentifier).join(', ')}) VALUES (${db.columns.map((_, i) => `$${i + 1}`).join(', ')})`
+        ? `INSERT INTO ${sqlIdentifier(db.table)} (${db.columns.map(sqlIdentifier).join(', ')}) ` +
+            `VALUES (${db.columns.map((_, i) => `$${i + 1}`).join(', ')})`
         : '';
     return {
         world: spec.world,
@@ -25300,7 +25301,9 @@ function taskFileName(task, files) {
     const dot = base.lastIndexOf('.');
     const stem = base.slice(0, dot);
     const ext = base.slice(dot);
-    if (task.language === 'go' && (ext !== '.go' || goSkips(stem) || /^[_.]/.test(base)))
+    // go/build reads the constraint from the name before its first dot: `reading_linux.v2.go` is linux-only.
+    const goName = base.slice(0, base.indexOf('.'));
+    if (task.language === 'go' && (ext !== '.go' || goSkips(goName) || /^[_.]/.test(base)))
         return 'task.go';
     if (ext !== ext.toLowerCase())
         return taskFileName({ ...task, code: stem + ext.toLowerCase() }, files);
@@ -25314,8 +25317,10 @@ function goSkips(stem) {
     const last = parts[parts.length - 1];
     return parts.length > 1 && (last === 'test' || GOOS.has(last) || GOARCH.has(last));
 }
-const GOOS = new Set('aix android darwin dragonfly freebsd hurd illumos ios js linux nacl netbsd openbsd plan9 solaris wasip1 wasip2 windows zos'.split(' '));
-const GOARCH = new Set('386 amd64 amd64p32 arm armbe arm64 arm64be loong64 mips mipsle mips64 mips64le mips64p32 mips64p32le ppc ppc64 ppc64le riscv riscv64 s390 s390x sparc sparc64 wasm'.split(' '));
+const GOOS = new Set(('aix android darwin dragonfly freebsd hurd illumos ios js linux nacl netbsd openbsd plan9 ' +
+    'solaris wasip1 wasip2 windows zos').split(' '));
+const GOARCH = new Set(('386 amd64 amd64p32 arm armbe arm64 arm64be loong64 mips mipsle mips64 mips64le mips64p32 mips64p32le ' +
+    'ppc ppc64 ppc64le riscv riscv64 s390 s390x sparc sparc64 wasm').split(' '));
 /**
  * `//line` makes Go compiler errors point at tasks/<file> rather than the copy in gen/. A byte-order
  * mark is only allowed as a file's first bytes, so it goes (it would follow the directive).
@@ -25819,7 +25824,8 @@ function loadJsToolchain() {
 const TINYGO_MINIMUMS = { go: '1.24.0', tinygo: '0.34.0', 'wasm-tools': '1.200.0' };
 const INSTALL_HINTS = {
     go: 'install Go 1.24 or newer (actions/setup-go in GitHub Actions)',
-    tinygo: 'install TinyGo 0.34 or newer, 0.39 recommended (acifani/setup-tinygo in GitHub Actions, or https://tinygo.org/getting-started/install/)',
+    tinygo: 'install TinyGo 0.34 or newer, 0.39 recommended ' +
+        '(acifani/setup-tinygo in GitHub Actions, or https://tinygo.org/getting-started/install/)',
     'wasm-tools': 'install wasm-tools 1.200 or newer (taiki-e/install-action with tool: wasm-tools, or cargo install wasm-tools)',
 };
 /** The programs of the TinyGo path, with what to install when one is missing. */
@@ -25979,7 +25985,9 @@ async function compileJs(projectDir, task) {
     await (0,promises_namespaceObject.mkdir)(buildDir, { recursive: true });
     const module = external_node_path_default().join(buildDir, 'app.js');
     // Kept on disk so a failing component can be read as the single module it was built from.
-    await (0,promises_namespaceObject.writeFile)(module, `${js}\n// ---- pelato runtime ----\n${runtime}\n${parts.map((p) => `// ---- pelato template part ----\n${p}\n`).join('')}// ---- pelato template ----\n${main}`);
+    await (0,promises_namespaceObject.writeFile)(module, `${js}\n// ---- pelato runtime ----\n${runtime}\n` +
+        `${parts.map((p) => `// ---- pelato template part ----\n${p}\n`).join('')}` +
+        `// ---- pelato template ----\n${main}`);
     // Only HTTP templates need the http feature (their incomingHandler export turns fetch-event off).
     const disableFeatures = task.exports.some((e) => e.startsWith('wasi:http/incoming-handler'))
         ? []
@@ -26124,7 +26132,8 @@ async function unavailableImport(output, projectDir, task) {
     const at = lines.findIndex((l) => l.includes(`"${pkg}"`));
     if (at < 1)
         return undefined;
-    return `tasks/${task.code}:${at}:${lines[at].indexOf(`"${pkg}"`) + 1}: package ${pkg} is not available to TinyGo (wasip2): ${why}`;
+    return (`tasks/${task.code}:${at}:${lines[at].indexOf(`"${pkg}"`) + 1}: ` +
+        `package ${pkg} is not available to TinyGo (wasip2): ${why}`);
 }
 
 ;// CONCATENATED MODULE: ./src/package/inspect.ts
@@ -26423,7 +26432,8 @@ function privateFile(root, prefix, name, content) {
 function exec_orasBinary(env) {
     return (0,common_settings/* setting */.Pe)(env, 'oras');
 }
-const exec_ORAS_INSTALL_HINT = 'install oras 1.2 or newer (in GitHub Actions: oras-project/setup-oras; on a machine: your package manager, a release binary, ' +
+const exec_ORAS_INSTALL_HINT = 'install oras 1.2 or newer (in GitHub Actions: oras-project/setup-oras; ' +
+    'on a machine: your package manager, a release binary, ' +
     'or scripts/install-test-tools.sh), put it on PATH or set PELATO_ORAS to its path';
 function orasTool(env) {
     return { name: 'oras', binary: exec_orasBinary(env), hint: exec_ORAS_INSTALL_HINT };
@@ -26599,7 +26609,8 @@ function classifyOrasError(stderr) {
         return 'unauthorized';
     if (/denied|forbidden|status code 403/.test(s))
         return 'denied';
-    if (/connection refused|no such host|i\/o timeout|deadline exceeded|network is unreachable|connection reset|eof$|server misbehaving|dial tcp/m.test(s))
+    if (/connection refused|no such host|i\/o timeout|deadline exceeded|network is unreachable/.test(s) ||
+        /connection reset|eof$|server misbehaving|dial tcp/m.test(s))
         return 'unreachable';
     if (/x509|tls:|certificate/.test(s))
         return 'tls';
@@ -26623,7 +26634,8 @@ function registryError(what, registry, r, secrets = []) {
         case 'denied':
             return new diagnostics/* PelatoError */.K7(`${what}: registry ${registry} denied access`, `the credentials in use have no right to this repository; ${creds}`, 'registry-denied');
         case 'unreachable':
-            return new diagnostics/* PelatoError */.K7(`${what}: cannot reach registry ${registry} (${firstMatch(r.stderr, /(connection refused|no such host|i\/o timeout|deadline exceeded|network is unreachable|connection reset)/i) ?? 'network error'})`, 'check the registry address (workflow.yaml "registry", --registry or REGISTRY_URL) and that the registry is running', 'registry-unreachable');
+            return new diagnostics/* PelatoError */.K7(`${what}: cannot reach registry ${registry} (${firstMatch(r.stderr, UNREACHABLE_CAUSE) ?? 'network error'})`, 'check the registry address (workflow.yaml "registry", --registry or REGISTRY_URL) ' +
+                'and that the registry is running', 'registry-unreachable');
         case 'http-mismatch':
             return new diagnostics/* PelatoError */.K7(`${what}: registry ${registry} speaks plain HTTP, not HTTPS`, 'allow plain HTTP for this registry (only for registries on a trusted network)', 'registry-http-mismatch');
         case 'tls':
@@ -26634,6 +26646,8 @@ function registryError(what, registry, r, secrets = []) {
             return new diagnostics/* PelatoError */.K7(`${what}: oras failed (exit ${r.code}): ${scrub(lastLine(r.stderr), secrets) || 'no error output'}`, undefined, 'registry-failed');
     }
 }
+/** What an unreachable registry's error names as the cause. */
+const UNREACHABLE_CAUSE = /(connection refused|no such host|i\/o timeout|deadline exceeded|network is unreachable|connection reset)/i;
 function firstMatch(s, re) {
     return re.exec(s)?.[1]?.toLowerCase();
 }
@@ -26754,7 +26768,10 @@ async function resolveTag(ref, given) {
         throw new diagnostics/* PelatoError */.K7(`registry ${r.registry} returned an unexpected descriptor for ${ref}`);
     return { digest: d.digest, size: d.size, mediaType: d.mediaType ?? '' };
 }
-/** The manifest (with its digest computed from the bytes received) and its config; undefined when the tag does not exist. */
+/**
+ * The manifest (with its digest computed from the bytes received) and its config; undefined when the tag does
+ * not exist.
+ */
 async function fetchManifest(ref, given) {
     const got = await fetchManifestOnly(ref, given);
     const opts = await withConfig(given);
@@ -27206,7 +27223,8 @@ function genSummary(plan, out, ms, env) {
     return [
         `### PELATO gen: ${plural(plan.tasks.length, 'task')} of ${mdText(plan.project_name)}`,
         '',
-        `Registry ${mdCode(plan.registry)}, lattice ${mdCode(plan.lattice)}; written to ${mdCode(shown(out, env))} in ${Math.round(ms)} ms.`,
+        `Registry ${mdCode(plan.registry)}, lattice ${mdCode(plan.lattice)}; ` +
+            `written to ${mdCode(shown(out, env))} in ${Math.round(ms)} ms.`,
         '',
         ...mdTable(['app', 'type', 'targets', 'source → dest', 'version', 'content hash'], rows),
     ].join('\n');
@@ -27232,7 +27250,9 @@ function buildSummary(r) {
     const lines = [
         `### PELATO build: ${plural(r.tasks.length, 'task')}${tally ? `, ${tally}` : ''}`,
         '',
-        `${r.pushed ? 'Pushed to the registry' : 'Compiled and checked, not pushed'}; ${secs(r.ms)} in all. built = compiled now, cached = taken from the build cache, unchanged = already in the registry with this content.`,
+        `${r.pushed ? 'Pushed to the registry' : 'Compiled and checked, not pushed'}; ${secs(r.ms)} in all. ` +
+            'built = compiled now, cached = taken from the build cache, ' +
+            'unchanged = already in the registry with this content.',
         '',
         ...mdTable(['app', 'result', 'size', 'digest', 'time'], rows),
     ];
@@ -27580,7 +27600,8 @@ function authOptions(s, credsFile) {
                 data = (0,external_node_fs_.readFileSync)(file);
             }
             catch (e) {
-                throw new diagnostics/* PelatoError */.K7(`${a.from}: cannot read ${a.kind === 'creds-file' ? file : 'the credentials'} (${e.code})`, 'check the path and its permissions');
+                throw new diagnostics/* PelatoError */.K7(`${a.from}: cannot read ${a.kind === 'creds-file' ? file : 'the credentials'} ` +
+                    `(${e.code})`, 'check the path and its permissions');
             }
             return { authenticator: (0,transport_node.credsAuthenticator)(data) };
         }
@@ -27601,7 +27622,8 @@ function authOptions(s, credsFile) {
 function hintFor(s) {
     const a = s.auth;
     if (a.kind === 'none')
-        return `the server wants credentials: set ${(0,common_settings/* envName */.pD)('natsCreds')}, ${(0,common_settings/* envName */.pD)('natsUser')}/${(0,common_settings/* envName */.pD)('natsPassword')}, ${(0,common_settings/* envName */.pD)('natsToken')}, ${(0,common_settings/* envName */.pD)('natsNkeySeed')} or ${(0,common_settings/* envName */.pD)('natsJwt')}/${(0,common_settings/* envName */.pD)('natsSeed')}`;
+        return (`the server wants credentials: set ${(0,common_settings/* envName */.pD)('natsCreds')}, ${(0,common_settings/* envName */.pD)('natsUser')}/${(0,common_settings/* envName */.pD)('natsPassword')}, ` +
+            `${(0,common_settings/* envName */.pD)('natsToken')}, ${(0,common_settings/* envName */.pD)('natsNkeySeed')} or ${(0,common_settings/* envName */.pD)('natsJwt')}/${(0,common_settings/* envName */.pD)('natsSeed')}`);
     return `check ${a.from}`;
 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -27668,7 +27690,10 @@ async function openNats(settings, opts = {}) {
                     throw new diagnostics/* PelatoError */.K7(`TLS with NATS at ${where} failed: ${clean(errorDetail(e))}`, tlsHint(settings), 'nats-tls');
                 // A server that accepts TCP but never finishes the NATS handshake: one more try, then say why it may be.
                 if (failure === 'timeout' && ++timeouts >= 2) {
-                    throw new diagnostics/* PelatoError */.K7(`NATS at ${where} accepted the connection but did not complete the handshake within ${(options.timeout ?? 0) / 1000} s`, `the server may want TLS (${(0,common_settings/* envName */.pD)('natsTlsCa')}), a client certificate (${(0,common_settings/* envName */.pD)('natsTlsCert')}/${(0,common_settings/* envName */.pD)('natsTlsKey')}) or TLS first (${(0,common_settings/* envName */.pD)('natsTlsFirst')}), or refused the account (limits); see its log`, 'nats-handshake');
+                    throw new diagnostics/* PelatoError */.K7(`NATS at ${where} accepted the connection but did not complete the handshake ` +
+                        `within ${(options.timeout ?? 0) / 1000} s`, `the server may want TLS (${(0,common_settings/* envName */.pD)('natsTlsCa')}), ` +
+                        `a client certificate (${(0,common_settings/* envName */.pD)('natsTlsCert')}/${(0,common_settings/* envName */.pD)('natsTlsKey')}) ` +
+                        `or TLS first (${(0,common_settings/* envName */.pD)('natsTlsFirst')}), or refused the account (limits); see its log`, 'nats-handshake');
                 }
                 // Unreachable or refused: retry with backoff.
             }
@@ -27684,10 +27709,12 @@ async function openNats(settings, opts = {}) {
 }
 function tlsHint(s) {
     if (!s.tls)
-        return `the server requires TLS: set ${(0,common_settings/* envName */.pD)('natsTlsCa')} (and ${(0,common_settings/* envName */.pD)('natsTlsFirst')}=true if it wants TLS first), or use a tls:// URL`;
+        return (`the server requires TLS: set ${(0,common_settings/* envName */.pD)('natsTlsCa')} ` +
+            `(and ${(0,common_settings/* envName */.pD)('natsTlsFirst')}=true if it wants TLS first), or use a tls:// URL`);
     if (!s.tls.caFile)
         return `set ${(0,common_settings/* envName */.pD)('natsTlsCa')} to the CA that signed the server's certificate`;
-    return `check ${(0,common_settings/* envName */.pD)('natsTlsCa')}, ${(0,common_settings/* envName */.pD)('natsTlsCert')}/${(0,common_settings/* envName */.pD)('natsTlsKey')} and ${(0,common_settings/* envName */.pD)('natsTlsFirst')}`;
+    return (`check ${(0,common_settings/* envName */.pD)('natsTlsCa')}, ${(0,common_settings/* envName */.pD)('natsTlsCert')}/${(0,common_settings/* envName */.pD)('natsTlsKey')} ` +
+        `and ${(0,common_settings/* envName */.pD)('natsTlsFirst')}`);
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/configClient.ts
@@ -27744,7 +27771,8 @@ class ConfigClient {
             const detail = errorDetail(e);
             switch (classifyRequestError(e)) {
                 case 'no-responders':
-                    throw new diagnostics/* PelatoError */.K7(`no wasmCloud host answers on lattice ${this.lattice} (${this.prefix}.v1.${this.lattice}.config.*), so config ${name} cannot be ${op === 'get' ? 'read' : op === 'put' ? 'stored' : 'deleted'}`, 'start a host on this lattice first (named config lives in its config bucket)');
+                    throw new diagnostics/* PelatoError */.K7(`no wasmCloud host answers on lattice ${this.lattice} (${this.prefix}.v1.${this.lattice}.config.*), ` +
+                        `so config ${name} cannot be ${op === 'get' ? 'read' : op === 'put' ? 'stored' : 'deleted'}`, 'start a host on this lattice first (named config lives in its config bucket)');
                 case 'timeout':
                     throw new diagnostics/* PelatoError */.K7(`no host of lattice ${this.lattice} answered config ${op} ${name} within ${this.timeoutMs / 1000} s`);
                 case 'permission':
@@ -27862,7 +27890,8 @@ function checkTlsFile(v, key) {
  */
 function checkToken(token, from) {
     if (!/^[A-Za-z0-9\-._~+/]+=*$/.test(token))
-        return `${from} holds characters a bearer token cannot have (allowed: letters, digits and - . _ ~ + / with trailing =)`;
+        return (`${from} holds characters a bearer token cannot have ` +
+            '(allowed: letters, digits and - . _ ~ + / with trailing =)');
     if (token.length < 16)
         return `${from} is ${token.length} characters long; use at least 16 random characters`;
     return undefined;
@@ -28506,13 +28535,16 @@ async function deployOne(s, a, o, started, deadlineMs, token) {
         manifest: external_node_path_default().relative(s.genDir, a.manifestFile),
         pinned: a.pinned,
     };
-    emit(o, s, a.app, 'manifest', `${a.version} from ${base.manifest}${a.pinned ? ' (pinned to digests)' : ' (not pinned: run pelato build to deploy by digest)'}`);
+    emit(o, s, a.app, 'manifest', `${a.version} from ${base.manifest}` +
+        `${a.pinned ? ' (pinned to digests)' : ' (not pinned: run pelato build to deploy by digest)'}`);
     const watcher = watchApp(s.client, a.app, (st) => emit(o, s, a.app, 'status', describeStatus(st)), o.pollMs);
     try {
         const { client } = s;
         if (token) {
             base.token = await putToken(s, token);
-            emit(o, s, a.app, 'put', `bearer token from ${token.env} ${{ stored: 'stored as', rotated: 'rotated in', unchanged: 'unchanged in' }[base.token]} named config ${token.config}`);
+            emit(o, s, a.app, 'put', `bearer token from ${token.env} ` +
+                `${{ stored: 'stored as', rotated: 'rotated in', unchanged: 'unchanged in' }[base.token]} ` +
+                `named config ${token.config}`);
         }
         const versions = await client.versions(a.app);
         const previouslyDeployed = versions.find((v) => v.deployed)?.version;
@@ -28562,7 +28594,8 @@ async function deployOne(s, a, o, started, deadlineMs, token) {
                     ((previouslyDeployed && previouslyDeployed !== a.version) || action === 'replaced'
                         ? (o.upgradeSettleMs ?? 1000)
                         : 0);
-            emit(o, s, a.app, 'deploy', `${action === 'upgraded' ? `upgrade ${previouslyDeployed} → ${a.version}` : `deploy ${a.version}`} acknowledged`);
+            emit(o, s, a.app, 'deploy', `${action === 'upgraded' ? `upgrade ${previouslyDeployed} → ${a.version}` : `deploy ${a.version}`}` +
+                ' acknowledged');
         }
         else {
             emit(o, s, a.app, 'deploy', `${a.version} is already deployed with this manifest; nothing to change`);
@@ -28588,7 +28621,8 @@ async function deployOne(s, a, o, started, deadlineMs, token) {
             };
         }
         const message = w.outcome === 'timeout'
-            ? `not deployed after ${(deadlineMs / 1000).toFixed(deadlineMs < 1000 ? 1 : 0)} s; last status: ${describeStatus(status)}`
+            ? `not deployed after ${(deadlineMs / 1000).toFixed(deadlineMs < 1000 ? 1 : 0)} s; ` +
+                `last status: ${describeStatus(status)}`
             : describeStatus(status);
         emit(o, s, a.app, 'error', message);
         return {
@@ -28638,7 +28672,7 @@ function waitingForHosts(st, manifest) {
             .map(describeLabels)),
     ];
     const which = labels.length ? `no host labelled ${labels.join(' or ')}` : 'no host that matches its spread';
-    return `waiting: ${which} is known to wadm yet (a host is known from its first heartbeat; waiting until the deadline)`;
+    return (`waiting: ${which} is known to wadm yet ` + '(a host is known from its first heartbeat; waiting until the deadline)');
 }
 const describeLabels = (r) => Object.entries(r)
     .map(([k, v]) => `${k}=${v}`)
@@ -28664,7 +28698,8 @@ function rejection(a, op, reply) {
     const message = `wadm rejected ${op} of ${a.app} ${a.version}: ${reply.message}`;
     switch (reply.reason) {
         case 'component-conflict':
-            return new diagnostics/* PelatoError */.K7(message, `another app (${reply.otherApp}) uses the same component id: rename component_name, or remove ${reply.otherApp} first`, 'wadm-rejected');
+            return new diagnostics/* PelatoError */.K7(message, `another app (${reply.otherApp}) uses the same component id: ` +
+                `rename component_name, or remove ${reply.otherApp} first`, 'wadm-rejected');
         case 'version-exists':
             return new diagnostics/* PelatoError */.K7(message, `bump the version in workflow.yaml, or pass ${(0,common_settings/* flagName */.GI)('replace')}`, 'wadm-rejected');
         case 'invalid-manifest':
@@ -28709,7 +28744,8 @@ async function removeOne(s, app, o, deadlineMs) {
             emit(o, s, app, 'deploy', 'undeploy acknowledged');
             const w = await watcher.waitFor('undeployed', Date.now() + deadlineMs, Date.now());
             if (w.outcome !== 'reached') {
-                const message = `not undeployed after ${(deadlineMs / 1000).toFixed(0)} s; last status: ${describeStatus(w.last?.status)}`;
+                const message = `not undeployed after ${(deadlineMs / 1000).toFixed(0)} s; ` +
+                    `last status: ${describeStatus(w.last?.status)}`;
                 emit(o, s, app, 'error', message);
                 return { app, outcome: 'timeout', versions: versions.map((v) => v.version), message };
             }
@@ -28724,7 +28760,8 @@ async function removeOne(s, app, o, deadlineMs) {
         // wadm leaves configs it did not create; the token's is deploy's to remove.
         if (auth)
             await s.config.delete(auth.config);
-        emit(o, s, app, 'done', `undeployed and deleted ${versions.length} version${versions.length === 1 ? '' : 's'}${auth ? ` and the token's config ${auth.config}` : ''}`);
+        emit(o, s, app, 'done', `undeployed and deleted ${versions.length} version${versions.length === 1 ? '' : 's'}` +
+            `${auth ? ` and the token's config ${auth.config}` : ''}`);
         return { app, outcome: 'removed', versions: [] };
     }
     catch (e) {
@@ -29137,7 +29174,8 @@ function checkComponentName(v) {
     };
 }
 /** Semantic Versioning 2.0.0, without build metadata (`+` is not allowed in an OCI tag). */
-const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?$/;
+const SEMVER = new RegExp(String.raw `^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)` +
+    String.raw `(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?$`);
 function checkVersion(v) {
     if (v.toLowerCase() === 'latest') {
         return {
@@ -29235,7 +29273,8 @@ function checkLattice(v) {
     return { message: `lattice "${v}" is not a valid lattice name`, hint: 'letters, digits, "_" and "-" only' };
 }
 /** `host[:port][/path]`, lowercase, as OCI references need; no scheme, no tag. */
-const REGISTRY = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::\d{1,5})?(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
+const REGISTRY = new RegExp(String.raw `^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::\d{1,5})?` +
+    String.raw `(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$`);
 function checkRegistry(v) {
     if (/^[a-z]+:\/\//i.test(v))
         return { message: `registry "${v}" must not include a scheme`, hint: `write ${v.replace(/^[a-z]+:\/\//i, '')}` };
@@ -42213,7 +42252,8 @@ function checkJsTask(source, file, typescript) {
         if (re && /[uv]/.test(re.flags) && /(?:^|[^\\])(?:\\\\)*\\[pP]\{/.test(re.pattern)) {
             problems.push({
                 message: 'regular expression uses a Unicode property escape (\\p{…})',
-                hint: 'the JavaScript engine of components has no Unicode property data: use character ranges, e.g. [A-Za-z\\u00C0-\\u024F]',
+                hint: 'the JavaScript engine of components has no Unicode property data: ' +
+                    'use character ranges, e.g. [A-Za-z\\u00C0-\\u024F]',
                 at: at(start(n)),
             });
         }
@@ -42686,7 +42726,8 @@ class WorkflowReader {
                 this.diags.push({
                     ...at,
                     message: `${external_node_path_default().basename(this.displayFile)} holds more than one YAML document: another one starts here`,
-                    hint: 'a workflow is one document: remove the "---" (or "...") line before this one and merge the fields into the first',
+                    hint: 'a workflow is one document: remove the "---" (or "...") line before this one ' +
+                        'and merge the fields into the first',
                 });
                 return;
             }
@@ -42949,7 +42990,8 @@ class WorkflowReader {
                 columns: [DEFAULT_DB_COLUMN],
                 connection_config: DEFAULT_DB_CONNECTION_CONFIG,
             };
-            this.warn(node, `no database block: rows go to column "${DEFAULT_DB_COLUMN}" of table "${database.table}"`, `create it with CREATE TABLE ${sqlName(database.table)} (${DEFAULT_DB_COLUMN} text), or add "database: { table: …, columns: […] }"`);
+            this.warn(node, `no database block: rows go to column "${DEFAULT_DB_COLUMN}" of table "${database.table}"`, `create it with CREATE TABLE ${sqlName(database.table)} (${DEFAULT_DB_COLUMN} text), ` +
+                'or add "database: { table: …, columns: […] }"');
         }
         if (spec && code && !spec.languages[code.language]) {
             this.report(f.code, `type ${spec.type} has no ${code.language === 'go' ? 'Go' : 'JavaScript/TypeScript'} template`, `languages of ${spec.type}: ${Object.keys(spec.languages).join(', ')}`);
@@ -43149,7 +43191,10 @@ class WorkflowReader {
             ...(tls ? { tls } : {}),
         };
     }
-    /** A string or number scalar parsed by `parse` (which explains a bare number it refuses); undefined after reporting. */
+    /**
+     * A string or number scalar parsed by `parse` (which explains a bare number it refuses);
+     * undefined after reporting.
+     */
     parsed(node, key, parse) {
         const raw = (0,yaml_dist.isScalar)(node) && typeof node.value === 'number' ? String(node.value) : this.string_(node, node, key, true);
         if (raw === undefined)
@@ -43199,7 +43244,8 @@ class WorkflowReader {
         if (this.providers_?.http.startsWith('wasmcloud+builtin://')) {
             // The builtin provider of wasmCloud 1.x hosts reads only `address` from its link and serves plain
             // HTTP: letting tls through would serve cleartext while the workflow says HTTPS.
-            this.report(node, `http.tls needs the http-server provider image: the hosts' builtin http-server (${this.providers_.http}) serves plain HTTP only`, this.overrides.builtinProviders
+            this.report(node, 'http.tls needs the http-server provider image: ' +
+                `the hosts' builtin http-server (${this.providers_.http}) serves plain HTTP only`, this.overrides.builtinProviders
                 ? 'drop --builtin-providers / PELATO_BUILTIN_PROVIDERS for this project'
                 : 'set providers.http to an http-server image (default ghcr.io/wasmcloud/http-server:0.27.0)');
             return null;
@@ -43240,7 +43286,8 @@ class WorkflowReader {
             if (first) {
                 this.diags.push({
                     ...(t.positions.component_name ?? t.pos),
-                    message: `component_name "${t.component_name}" is already used by task "${first.name}" (line ${(first.positions.component_name ?? first.pos).line})`,
+                    message: `component_name "${t.component_name}" is already used by task "${first.name}" ` +
+                        `(line ${(first.positions.component_name ?? first.pos).line})`,
                     hint: 'component names must be unique: they name the OCI repository and the wadm app',
                 });
             }
@@ -43262,7 +43309,8 @@ class WorkflowReader {
                         : `${t.http.address} and ${first.task.http.address}`;
                     this.diags.push({
                         ...(t.positions.http ?? t.pos),
-                        message: `task "${t.name}" and task "${first.task.name}" (line ${first.task.pos.line}) both serve HTTP on ${same} on "${target}" hosts (port ${socket.port})`,
+                        message: `task "${t.name}" and task "${first.task.name}" (line ${first.task.pos.line}) ` +
+                            `both serve HTTP on ${same} on "${target}" hosts (port ${socket.port})`,
                         hint: 'give one of them another http.address port',
                     });
                     break;
@@ -43421,7 +43469,8 @@ function freshnessLine(f, genDir) {
         ...(f.changed.length ? [`changed: ${f.changed.join(', ')}`] : []),
         ...(f.removed.length ? [`removed: ${f.removed.join(', ')}`] : []),
     ];
-    return `regenerated ${genDir}, it was out of date (${what.length ? what.join('; ') : 'workflow.yaml or settings changed'}) in ${ms}`;
+    return (`regenerated ${genDir}, it was out of date ` +
+        `(${what.length ? what.join('; ') : 'workflow.yaml or settings changed'}) in ${ms}`);
 }
 
 ;// CONCATENATED MODULE: ./src/package/command.ts
@@ -43459,7 +43508,10 @@ async function buildForRun(ctx, what, progress, only) {
     }
     return res;
 }
-/** `pelato build`: progress, then the table, the errors and the closing summary. In GitHub Actions, one log group per task and the job summary. */
+/**
+ * `pelato build`: progress, then the table, the errors and the closing summary. In GitHub Actions, one log group
+ * per task and the job summary.
+ */
 async function buildStage(ctx, push) {
     const { options: o, r, gh } = ctx;
     const groups = gh && !o.json ? gh.groups((l) => r.out(l)) : undefined;
@@ -43483,7 +43535,8 @@ async function buildStage(ctx, push) {
                 r.out(`${t.component_name}: ${note}`);
     }
     if (!o.json)
-        r.out(`${res.tasks.length} task${res.tasks.length === 1 ? '' : 's'} in ${(res.ms / 1000).toFixed(1)} s${push ? '' : ' (not pushed)'}`);
+        r.out(`${res.tasks.length} task${res.tasks.length === 1 ? '' : 's'} in ${(res.ms / 1000).toFixed(1)} s` +
+            `${push ? '' : ' (not pushed)'}`);
     reportFailedTasks(ctx, res);
     gh?.summary(buildSummary(res));
     return res;
@@ -43516,7 +43569,8 @@ function reportFailedTasks(ctx, res) {
 }
 const command_secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
 function groupTitle(t) {
-    return `${t.component_name}: ${t.status}${t.size === undefined ? '' : `, ${formatSize(t.size)}`} in ${command_secs(t.timings_ms.total)}`;
+    return (`${t.component_name}: ${t.status}${t.size === undefined ? '' : `, ${formatSize(t.size)}`}` +
+        ` in ${command_secs(t.timings_ms.total)}`);
 }
 function groupDetails(t) {
     const times = ['compile', 'check', 'push']
@@ -43748,7 +43802,8 @@ const runValidate = async (ctx) => {
             ...(wf.warnings.length ? { warnings: jsonWarnings(wf.warnings) } : {}),
         }));
     else
-        ctx.r.out(`${wf.file}: ok — ${wf.tasks.length} task${wf.tasks.length === 1 ? '' : 's'} in "${wf.project_name}"${wf.warnings.length ? `, ${wf.warnings.length} warning${wf.warnings.length === 1 ? '' : 's'}` : ''}`);
+        ctx.r.out(`${wf.file}: ok — ${wf.tasks.length} task${wf.tasks.length === 1 ? '' : 's'} in "${wf.project_name}"` +
+            `${wf.warnings.length ? `, ${wf.warnings.length} warning${wf.warnings.length === 1 ? '' : 's'}` : ''}`);
     return 0;
 };
 /** `pelato gen`: validates and writes gen/ (other stages generate through ensureGenerated, src/generate/fresh.ts). */
@@ -43765,7 +43820,8 @@ const runGen = async (ctx) => {
         ctx.r.out(JSON.stringify({ out, plan, ms: Math.round(ms), timings: { load_ms: Math.round(loadMs), ...timings } }));
         return 0;
     }
-    ctx.r.out(`Generated ${plan.tasks.length} task${plan.tasks.length === 1 ? '' : 's'} of "${wf.project_name}" into ${out} in ${ms.toFixed(0)} ms`);
+    ctx.r.out(`Generated ${plan.tasks.length} task${plan.tasks.length === 1 ? '' : 's'} of "${wf.project_name}" ` +
+        `into ${out} in ${ms.toFixed(0)} ms`);
     const rows = plan.tasks.map((t) => [t.component_name, t.type, t.targets.join(','), t.image]);
     if (!ctx.options.quiet)
         for (const line of table(['component', 'type', 'targets', 'image'], rows))
@@ -43932,7 +43988,8 @@ function scaffold(o) {
 }
 function workflowYaml(o, tasks) {
     const lines = [
-        `# ${tasks.map((t) => t.component).join(' → ')}: written by \`pelato init\`; the README's "workflow.yaml reference" lists every field.`,
+        `# ${tasks.map((t) => t.component).join(' → ')}: written by \`pelato init\`; ` +
+            `the README's "workflow.yaml reference" lists every field.`,
         `project_name: ${JSON.stringify(o.projectName)}`,
         `registry: localhost:5000/${o.slug}   # or REGISTRY_URL / --registry, e.g. ghcr.io/<owner>`,
         'tasks:',
@@ -43971,7 +44028,8 @@ const runInit = async (ctx) => {
     const lang = o.lang.toLowerCase();
     if (!LANGUAGES.includes(lang)) {
         const near = (0,diagnostics/* didYouMean */.au)(lang, [...LANGUAGES, 'typescript', 'golang']);
-        throw new diagnostics/* PelatoError */.K7(`--lang ${o.lang} is not a language pelato init writes`, `${near ? `did you mean ${near === 'typescript' ? 'ts' : near === 'golang' ? 'go' : near}? ` : ''}use --lang ts or --lang go`, 'usage');
+        throw new diagnostics/* PelatoError */.K7(`--lang ${o.lang} is not a language pelato init writes`, `${near ? `did you mean ${near === 'typescript' ? 'ts' : near === 'golang' ? 'go' : near}? ` : ''}` +
+            'use --lang ts or --lang go', 'usage');
     }
     const known = starterTypes();
     const types = o.taskTypes.length
@@ -43994,7 +44052,9 @@ const runInit = async (ctx) => {
     const s = scaffold({ projectName: name, slug, lang, types });
     const taken = [...s.files.keys()].filter((rel) => exists(external_node_path_default().join(dir, rel)));
     if (taken.length) {
-        throw new diagnostics/* PelatoError */.K7(`${ctx.dir} already holds ${taken.length === 1 ? 'a file' : 'files'} pelato init would write: ${taken.join(', ')}`, 'pelato init never overwrites anything, and nothing was written; give a new or empty folder, or move those files away');
+        throw new diagnostics/* PelatoError */.K7(`${ctx.dir} already holds ${taken.length === 1 ? 'a file' : 'files'} ` +
+            `pelato init would write: ${taken.join(', ')}`, 'pelato init never overwrites anything, and nothing was written; ' +
+            'give a new or empty folder, or move those files away');
     }
     const written = [];
     try {
@@ -44013,7 +44073,8 @@ const runInit = async (ctx) => {
     }
     const shown = ctx.dir === '.' ? '.' : ctx.dir;
     const width = Math.max(...s.tasks.map((t) => `tasks/${t.file}`.length));
-    r.out(`Created project "${name}" in ${shown} (${lang === 'go' ? 'Go, built with TinyGo' : 'TypeScript, built with componentize-js'}):`);
+    r.out(`Created project "${name}" in ${shown} ` +
+        `(${lang === 'go' ? 'Go, built with TinyGo' : 'TypeScript, built with componentize-js'}):`);
     r.out(`  workflow.yaml  ${s.tasks.map((t) => t.component).join(' → ')}`);
     for (const t of s.tasks)
         r.out(`  ${`tasks/${t.file}`.padEnd(width)}  ${t.type}, cases in tasks/${t.name}.test.yaml`);
@@ -44038,7 +44099,8 @@ const runInit = async (ctx) => {
         r.out(`  ${c.padEnd(w)}   # ${what}`);
     if (s.tasks.some((t) => t.type === 'dbsync_nats'))
         r.out('  first set DATABASE_URL in .env (see .env.template) and CREATE TABLE messages (payload text)');
-    r.out('  then edit .github/workflows/deploy.yml (your PELATO repository and commit for OWNER/pelato and the SHA) and push');
+    r.out('  then edit .github/workflows/deploy.yml ' +
+        '(your PELATO repository and commit for OWNER/pelato and the SHA) and push');
     return 0;
 };
 
@@ -44565,9 +44627,11 @@ function holder(note) {
 function portError(e, port, host, who, other) {
     if (e.code === 'EADDRINUSE') {
         const by = other
-            ? `by another pelato dev session (process ${other.pid}${other.project ? ` for ${other.project}` : ''}, serving ${other.app} there)`
+            ? `by another pelato dev session (process ${other.pid}${other.project ? ` for ${other.project}` : ''}, ` +
+                `serving ${other.app} there)`
             : 'by another program';
-        return new diagnostics/* PelatoError */.K7(`port ${port} on ${host}, where ${who} is served, is already in use ${by}`, `stop that one, or run this session with ${(0,common_settings/* flagName */.GI)('httpPortOffset')} N (or PELATO_HTTP_PORT_OFFSET) to move every HTTP task's port up by N`, 'port-taken');
+        return new diagnostics/* PelatoError */.K7(`port ${port} on ${host}, where ${who} is served, is already in use ${by}`, `stop that one, or run this session with ${(0,common_settings/* flagName */.GI)('httpPortOffset')} N (or PELATO_HTTP_PORT_OFFSET) ` +
+            "to move every HTTP task's port up by N", 'port-taken');
     }
     if (e.code === 'EACCES') {
         return new diagnostics/* PelatoError */.K7(`port ${port} on ${host}, where ${who} is served, needs privileges this user does not have`, `use a port above 1023 in http.address, or ${(0,common_settings/* flagName */.GI)('httpPortOffset')} N`, 'port-taken');
@@ -44717,7 +44781,8 @@ function judgeOutcome(c, got) {
     }
     if (c.error !== undefined) {
         if (got.error === undefined)
-            return `expected an error containing ${JSON.stringify(c.error)}, got success${got.published.length ? ` publishing ${JSON.stringify(testcases_short(got.published[0]))}` : ''}`;
+            return (`expected an error containing ${JSON.stringify(c.error)}, got success` +
+                `${got.published.length ? ` publishing ${JSON.stringify(testcases_short(got.published[0]))}` : ''}`);
         return got.error.includes(c.error)
             ? undefined
             : `expected an error containing ${JSON.stringify(c.error)}, got error ${JSON.stringify(got.error)}`;
@@ -45010,7 +45075,8 @@ async function startDev(plan, opts) {
             slot.subscribed = task.source_topic;
         }
         if (!quietly && task.source_topic)
-            opts.log(`${task.component_name.padEnd(24)} listens on ${task.source_topic}${task.dest_topic ? `, publishes to ${task.dest_topic}` : ''}`);
+            opts.log(`${task.component_name.padEnd(24)} listens on ${task.source_topic}` +
+                `${task.dest_topic ? `, publishes to ${task.dest_topic}` : ''}`);
         return notes;
     }
     /**
@@ -45027,7 +45093,8 @@ async function startDev(plan, opts) {
         const pem = port !== undefined && task.http?.tls ? await readTls(task.http.tls) : undefined;
         const key = port === undefined ? undefined : `${port}${pem ? ' tls' : ''}`;
         if (key !== slot.serverKey) {
-            const who = `${task.component_name} (http.address ${address}${opts.httpPortOffset ? ` + offset ${opts.httpPortOffset}` : ''})`;
+            const who = `${task.component_name} (http.address ${address}` +
+                `${opts.httpPortOffset ? ` + offset ${opts.httpPortOffset}` : ''})`;
             const previous = slot.server;
             // the same port: the old server must let go of it first
             if (previous && previous.port === port)
@@ -45060,7 +45127,8 @@ async function startDev(plan, opts) {
         const r = req;
         try {
             const m = r.method?.();
-            opts.log(`${clock()}  HTTP ${(m?.tag === 'other' ? m.val : m?.tag)?.toUpperCase()} ${r.pathWithQuery?.() ?? '/'} → ${slot.task.component_name}`);
+            opts.log(`${clock()}  HTTP ${(m?.tag === 'other' ? m.val : m?.tag)?.toUpperCase()} ` +
+                `${r.pathWithQuery?.() ?? '/'} → ${slot.task.component_name}`);
         }
         catch {
             /* the log line is not worth failing the request */
@@ -45080,7 +45148,8 @@ async function startDev(plan, opts) {
         await wireHttp(slot);
         if (!quietly && slot.server) {
             const notes = serveNotes(task, slot.server.url.startsWith('https:'));
-            opts.log(`${task.component_name.padEnd(24)} serves POST ${http[task.app]}${notes.length ? `  (${notes.join('; ')})` : ''}`);
+            opts.log(`${task.component_name.padEnd(24)} serves POST ${http[task.app]}` +
+                `${notes.length ? `  (${notes.join('; ')})` : ''}`);
         }
         opts.onEvent?.({ task: task.component_name, phase: 'running' });
     }
@@ -45173,7 +45242,8 @@ async function startDev(plan, opts) {
                         await stopSlot(added);
                         throw e;
                     }
-                    say(task.app, `started${task.source_topic ? `, listens on ${task.source_topic}` : ''}${http[task.app] ? `, serves POST ${http[task.app]}` : ''}`);
+                    say(task.app, `started${task.source_topic ? `, listens on ${task.source_topic}` : ''}` +
+                        `${http[task.app] ? `, serves POST ${http[task.app]}` : ''}`);
                     continue;
                 }
                 if (!changed.includes(task.app)) {
@@ -45330,7 +45400,11 @@ function watchAndSwap(ctx, session, setOut, tokensFor) {
             if (closed)
                 return;
             const lines = await session.update(f.plan, f.changed, f.removed, tokens);
-            r.out(`${clock()}  ↻ ${lines.length ? `swapped in ${f.changed.length} of ${f.plan.tasks.length} task${f.plan.tasks.length === 1 ? '' : 's'}` : 'nothing to swap'} in ${((Date.now() - started) / 1000).toFixed(1)} s; watching`);
+            r.out(`${clock()}  ↻ ` +
+                (lines.length
+                    ? `swapped in ${f.changed.length} of ${f.plan.tasks.length} task${f.plan.tasks.length === 1 ? '' : 's'}`
+                    : 'nothing to swap') +
+                ` in ${((Date.now() - started) / 1000).toFixed(1)} s; watching`);
         }
         catch (e) {
             (0,common_report/* reportFailure */.xV)(e, r, ctx.env);
@@ -45425,7 +45499,8 @@ function failedTasks(report) {
             continue;
         out.push({
             task,
-            error: `${failed.length} of ${cases.length} cases failed; first: "${first.name}" (${first.file}:${first.line}): ${firstErrorLine(first.failure)}`,
+            error: `${failed.length} of ${cases.length} cases failed; ` +
+                `first: "${first.name}" (${first.file}:${first.line}): ${firstErrorLine(first.failure)}`,
         });
     }
     return out;
@@ -45732,7 +45807,8 @@ const LATTICE = ['out', 'lattice', ...NATS, 'wadmPrefix', 'json', 'jsonFile'];
  */
 const COMMANDS = {
     init: {
-        summary: 'start a project in DIR: workflow.yaml, a task of each type with its tests, .env.template, .gitignore, a GitHub workflow',
+        summary: 'start a project in DIR: workflow.yaml, a task of each type with its tests, .env.template, .gitignore, ' +
+            'a GitHub workflow',
         settings: ['lang', 'taskTypes'],
         run: runInit,
     },
@@ -45983,7 +46059,8 @@ function annotation(d, env, severity = 'error') {
     const ws = env.GITHUB_WORKSPACE;
     const file = ws ? node_path__WEBPACK_IMPORTED_MODULE_0___default().relative(ws, node_path__WEBPACK_IMPORTED_MODULE_0___default().resolve(d.file)) : d.file;
     const msg = d.hint ? `${d.message} (${d.hint})` : d.message;
-    return `::${severity} file=${escapeProperty(file)},line=${d.line},col=${d.col},title=${escapeProperty('pelato')}::${escapeData(msg)}`;
+    return (`::${severity} file=${escapeProperty(file)},line=${d.line},col=${d.col},` +
+        `title=${escapeProperty('pelato')}::${escapeData(msg)}`);
 }
 const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 /** Warnings of an input that was accepted: printed like errors, but they do not change the exit code. */

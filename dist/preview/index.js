@@ -52757,7 +52757,8 @@ function environment() {
 function templateContext(task, spec) {
     const db = task.database;
     const insert = db
-        ? `INSERT INTO ${sqlIdentifier(db.table)} (${db.columns.map(sqlIdentifier).join(', ')}) VALUES (${db.columns.map((_, i) => `$${i + 1}`).join(', ')})`
+        ? `INSERT INTO ${sqlIdentifier(db.table)} (${db.columns.map(sqlIdentifier).join(', ')}) ` +
+            `VALUES (${db.columns.map((_, i) => `$${i + 1}`).join(', ')})`
         : '';
     return {
         world: spec.world,
@@ -52843,7 +52844,9 @@ function taskFileName(task, files) {
     const dot = base.lastIndexOf('.');
     const stem = base.slice(0, dot);
     const ext = base.slice(dot);
-    if (task.language === 'go' && (ext !== '.go' || goSkips(stem) || /^[_.]/.test(base)))
+    // go/build reads the constraint from the name before its first dot: `reading_linux.v2.go` is linux-only.
+    const goName = base.slice(0, base.indexOf('.'));
+    if (task.language === 'go' && (ext !== '.go' || goSkips(goName) || /^[_.]/.test(base)))
         return 'task.go';
     if (ext !== ext.toLowerCase())
         return taskFileName({ ...task, code: stem + ext.toLowerCase() }, files);
@@ -52857,8 +52860,10 @@ function goSkips(stem) {
     const last = parts[parts.length - 1];
     return parts.length > 1 && (last === 'test' || GOOS.has(last) || GOARCH.has(last));
 }
-const GOOS = new Set('aix android darwin dragonfly freebsd hurd illumos ios js linux nacl netbsd openbsd plan9 solaris wasip1 wasip2 windows zos'.split(' '));
-const GOARCH = new Set('386 amd64 amd64p32 arm armbe arm64 arm64be loong64 mips mipsle mips64 mips64le mips64p32 mips64p32le ppc ppc64 ppc64le riscv riscv64 s390 s390x sparc sparc64 wasm'.split(' '));
+const GOOS = new Set(('aix android darwin dragonfly freebsd hurd illumos ios js linux nacl netbsd openbsd plan9 ' +
+    'solaris wasip1 wasip2 windows zos').split(' '));
+const GOARCH = new Set(('386 amd64 amd64p32 arm armbe arm64 arm64be loong64 mips mipsle mips64 mips64le mips64p32 mips64p32le ' +
+    'ppc ppc64 ppc64le riscv riscv64 s390 s390x sparc sparc64 wasm').split(' '));
 /**
  * `//line` makes Go compiler errors point at tasks/<file> rather than the copy in gen/. A byte-order
  * mark is only allowed as a file's first bytes, so it goes (it would follow the directive).
@@ -53343,7 +53348,8 @@ function checkTlsFile(v, key) {
  */
 function checkToken(token, from) {
     if (!/^[A-Za-z0-9\-._~+/]+=*$/.test(token))
-        return `${from} holds characters a bearer token cannot have (allowed: letters, digits and - . _ ~ + / with trailing =)`;
+        return (`${from} holds characters a bearer token cannot have ` +
+            '(allowed: letters, digits and - . _ ~ + / with trailing =)');
     if (token.length < 16)
         return `${from} is ${token.length} characters long; use at least 16 random characters`;
     return undefined;
@@ -53499,7 +53505,8 @@ function checkComponentName(v) {
     };
 }
 /** Semantic Versioning 2.0.0, without build metadata (`+` is not allowed in an OCI tag). */
-const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?$/;
+const SEMVER = new RegExp(String.raw `^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)` +
+    String.raw `(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?$`);
 function checkVersion(v) {
     if (v.toLowerCase() === 'latest') {
         return {
@@ -53597,7 +53604,8 @@ function checkLattice(v) {
     return { message: `lattice "${v}" is not a valid lattice name`, hint: 'letters, digits, "_" and "-" only' };
 }
 /** `host[:port][/path]`, lowercase, as OCI references need; no scheme, no tag. */
-const REGISTRY = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::\d{1,5})?(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
+const REGISTRY = new RegExp(String.raw `^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::\d{1,5})?` +
+    String.raw `(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$`);
 function checkRegistry(v) {
     if (/^[a-z]+:\/\//i.test(v))
         return { message: `registry "${v}" must not include a scheme`, hint: `write ${v.replace(/^[a-z]+:\/\//i, '')}` };
@@ -66636,7 +66644,8 @@ function checkJsTask(source, file, typescript) {
         if (re && /[uv]/.test(re.flags) && /(?:^|[^\\])(?:\\\\)*\\[pP]\{/.test(re.pattern)) {
             problems.push({
                 message: 'regular expression uses a Unicode property escape (\\p{…})',
-                hint: 'the JavaScript engine of components has no Unicode property data: use character ranges, e.g. [A-Za-z\\u00C0-\\u024F]',
+                hint: 'the JavaScript engine of components has no Unicode property data: ' +
+                    'use character ranges, e.g. [A-Za-z\\u00C0-\\u024F]',
                 at: at(start(n)),
             });
         }
@@ -67109,7 +67118,8 @@ class WorkflowReader {
                 this.diags.push({
                     ...at,
                     message: `${external_node_path_default().basename(this.displayFile)} holds more than one YAML document: another one starts here`,
-                    hint: 'a workflow is one document: remove the "---" (or "...") line before this one and merge the fields into the first',
+                    hint: 'a workflow is one document: remove the "---" (or "...") line before this one ' +
+                        'and merge the fields into the first',
                 });
                 return;
             }
@@ -67372,7 +67382,8 @@ class WorkflowReader {
                 columns: [DEFAULT_DB_COLUMN],
                 connection_config: DEFAULT_DB_CONNECTION_CONFIG,
             };
-            this.warn(node, `no database block: rows go to column "${DEFAULT_DB_COLUMN}" of table "${database.table}"`, `create it with CREATE TABLE ${sqlName(database.table)} (${DEFAULT_DB_COLUMN} text), or add "database: { table: …, columns: […] }"`);
+            this.warn(node, `no database block: rows go to column "${DEFAULT_DB_COLUMN}" of table "${database.table}"`, `create it with CREATE TABLE ${sqlName(database.table)} (${DEFAULT_DB_COLUMN} text), ` +
+                'or add "database: { table: …, columns: […] }"');
         }
         if (spec && code && !spec.languages[code.language]) {
             this.report(f.code, `type ${spec.type} has no ${code.language === 'go' ? 'Go' : 'JavaScript/TypeScript'} template`, `languages of ${spec.type}: ${Object.keys(spec.languages).join(', ')}`);
@@ -67572,7 +67583,10 @@ class WorkflowReader {
             ...(tls ? { tls } : {}),
         };
     }
-    /** A string or number scalar parsed by `parse` (which explains a bare number it refuses); undefined after reporting. */
+    /**
+     * A string or number scalar parsed by `parse` (which explains a bare number it refuses);
+     * undefined after reporting.
+     */
     parsed(node, key, parse) {
         const raw = (0,dist.isScalar)(node) && typeof node.value === 'number' ? String(node.value) : this.string_(node, node, key, true);
         if (raw === undefined)
@@ -67622,7 +67636,8 @@ class WorkflowReader {
         if (this.providers_?.http.startsWith('wasmcloud+builtin://')) {
             // The builtin provider of wasmCloud 1.x hosts reads only `address` from its link and serves plain
             // HTTP: letting tls through would serve cleartext while the workflow says HTTPS.
-            this.report(node, `http.tls needs the http-server provider image: the hosts' builtin http-server (${this.providers_.http}) serves plain HTTP only`, this.overrides.builtinProviders
+            this.report(node, 'http.tls needs the http-server provider image: ' +
+                `the hosts' builtin http-server (${this.providers_.http}) serves plain HTTP only`, this.overrides.builtinProviders
                 ? 'drop --builtin-providers / PELATO_BUILTIN_PROVIDERS for this project'
                 : 'set providers.http to an http-server image (default ghcr.io/wasmcloud/http-server:0.27.0)');
             return null;
@@ -67663,7 +67678,8 @@ class WorkflowReader {
             if (first) {
                 this.diags.push({
                     ...(t.positions.component_name ?? t.pos),
-                    message: `component_name "${t.component_name}" is already used by task "${first.name}" (line ${(first.positions.component_name ?? first.pos).line})`,
+                    message: `component_name "${t.component_name}" is already used by task "${first.name}" ` +
+                        `(line ${(first.positions.component_name ?? first.pos).line})`,
                     hint: 'component names must be unique: they name the OCI repository and the wadm app',
                 });
             }
@@ -67685,7 +67701,8 @@ class WorkflowReader {
                         : `${t.http.address} and ${first.task.http.address}`;
                     this.diags.push({
                         ...(t.positions.http ?? t.pos),
-                        message: `task "${t.name}" and task "${first.task.name}" (line ${first.task.pos.line}) both serve HTTP on ${same} on "${target}" hosts (port ${socket.port})`,
+                        message: `task "${t.name}" and task "${first.task.name}" (line ${first.task.pos.line}) ` +
+                            `both serve HTTP on ${same} on "${target}" hosts (port ${socket.port})`,
                         hint: 'give one of them another http.address port',
                     });
                     break;
@@ -68068,9 +68085,11 @@ function tableOf(rows) {
     for (const r of rows) {
         const t = r.task;
         const status = STATUS_LABEL[r.status] + (r.status === 'changed' ? ` (${r.reasons.join(', ')})` : '');
-        const topics = `${t.http ? `HTTP ${mdText(t.http.path)}` : t.source_topic ? mdText(t.source_topic) : '–'} → ${t.dest_topic ? mdText(t.dest_topic) : '–'}`;
+        const topics = `${t.http ? `HTTP ${mdText(t.http.path)}` : t.source_topic ? mdText(t.source_topic) : '–'}` +
+            ` → ${t.dest_topic ? mdText(t.dest_topic) : '–'}`;
         const version = r.base && r.base.version !== t.version ? `${mdText(r.base.version)} → ${mdText(t.version)}` : mdText(t.version);
-        out.push(`| ${status} | ${mdText(t.component_name)} | ${mdText(t.type)} | ${t.targets.map(mdText).join(', ')} | ${topics} | ${version} |`);
+        out.push(`| ${status} | ${mdText(t.component_name)} | ${mdText(t.type)} | ` +
+            `${t.targets.map(mdText).join(', ')} | ${topics} | ${version} |`);
     }
     return out;
 }
@@ -68107,7 +68126,9 @@ function renderPreview(head, base, opts = {}) {
     const stale = rows.filter((r) => r.reasons.includes('code') && !r.reasons.includes('version'));
     let table = tableOf(rows).join('\n') + '\n';
     if (stale.length) {
-        table += `\n> [!WARNING]\n${stale.map((r) => `> ${mdText(r.task.component_name)} changes its code but keeps version ${mdText(r.task.version)}: images are immutable per version, so bump it.`).join('\n>\n')}\n`;
+        const warnings = stale.map((r) => `> ${mdText(r.task.component_name)} changes its code but keeps version ${mdText(r.task.version)}: ` +
+            'images are immutable per version, so bump it.');
+        table += `\n> [!WARNING]\n${warnings.join('\n>\n')}\n`;
     }
     const statuses = new Map(rows.filter((r) => r.status !== 'removed').map((r) => [r.task.component_name, r.status]));
     let flow = `\n### Data flow\n\n${codeBlock('mermaid', mermaidFlow(head, statuses))}\n`;
@@ -68131,7 +68152,8 @@ function renderPreview(head, base, opts = {}) {
     });
     const omitted = all.length - blocks.length;
     const manifests = blocks.length || omitted
-        ? `\n### Manifests\n\n${blocks.join('\n\n')}\n${omitted ? `\n_${omitted} app(s) left out: the comment would be too long._\n` : ''}`
+        ? `\n### Manifests\n\n${blocks.join('\n\n')}\n` +
+            `${omitted ? `\n_${omitted} app(s) left out: the comment would be too long._\n` : ''}`
         : '';
     return `${head1}${table}${flow}${manifests}`;
 }
@@ -68149,7 +68171,8 @@ function previewMarkdown(projectDir, baseDir, subtitle) {
         head = previewSide(projectDir);
     }
     catch (e) {
-        return `${PREVIEW_MARKER}\n## PELATO preview\n\nThe workflow of this pull request does not validate:\n\n${codeBlock('', e.message)}\n`;
+        return (`${PREVIEW_MARKER}\n## PELATO preview\n\nThe workflow of this pull request does not validate:\n\n` +
+            `${codeBlock('', e.message)}\n`);
     }
     let base;
     let baseNote;

@@ -118,7 +118,9 @@ export function taskFileName(task: Pick<Task, 'code' | 'language'>, files: FileT
   const dot = base.lastIndexOf('.');
   const stem = base.slice(0, dot);
   const ext = base.slice(dot);
-  if (task.language === 'go' && (ext !== '.go' || goSkips(stem) || /^[_.]/.test(base))) return 'task.go';
+  // go/build reads the constraint from the name before its first dot: `reading_linux.v2.go` is linux-only.
+  const goName = base.slice(0, base.indexOf('.'));
+  if (task.language === 'go' && (ext !== '.go' || goSkips(goName) || /^[_.]/.test(base))) return 'task.go';
   if (ext !== ext.toLowerCase()) return taskFileName({ ...task, code: stem + ext.toLowerCase() }, files);
   return files.has(base) ? `task_${base}` : base;
 }
