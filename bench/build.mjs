@@ -8,7 +8,7 @@
 // Usage: node bench/build.mjs [sizes=1,5,20] [js|go]
 // Needs scripts/install-test-tools.sh, toolchains/js, and for go: tinygo + wasm-tools on PATH.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -88,16 +88,25 @@ function project(n, run) {
   return dir;
 }
 
+// CPU seconds of the command and its children (GNU time), which a busy machine distorts less than wall time.
+const cpuFile = path.join(store, 'cpu');
+const timed = existsSync('/usr/bin/time');
+
 function build(dir) {
   const t0 = process.hrtime.bigint();
-  const out = execFileSync(process.execPath, [cli, 'build', dir, '--json'], {
-    env: { ...process.env, PELATO_ORAS: orasWrapper },
-    maxBuffer: 1 << 26,
-  });
+  const argv = [process.execPath, cli, 'build', dir, '--json'];
+  const [cmd, ...args] = timed ? ['/usr/bin/time', '-f', '%U %S', '-o', cpuFile, ...argv] : argv;
+  const out = execFileSync(cmd, args, { env: { ...process.env, PELATO_ORAS: orasWrapper }, maxBuffer: 1 << 26 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const cpu = timed
+    ? readFileSync(cpuFile, 'utf8')
+        .trim()
+        .split(/\s+/)
+        .reduce((a, b) => a + Number(b), 0)
+    : Number.NaN;
   const r = JSON.parse(out.toString());
   if (!r.ok) throw new Error(JSON.stringify(r.tasks.filter((t) => t.status === 'failed')));
-  return { ms, statuses: [...new Set(r.tasks.map((t) => t.status))].join(','), oras: orasCalls() };
+  return { ms, cpu, statuses: [...new Set(r.tasks.map((t) => t.status))].join(','), oras: orasCalls() };
 }
 
 console.log(
@@ -105,19 +114,24 @@ console.log(
     `${os.availableParallelism()} CPUs (PARALLEL_BUILD default = one per CPU), ` +
     `load ${os.loadavg()[0].toFixed(1)}; wall time of the whole command`,
 );
-console.log('tasks   cold s  per task s   statuses     no-change s  per task ms  statuses   (no-change: median of 3)');
+console.log(
+  'tasks   cold s  per task s  cold CPU s   statuses     no-change s  per task ms  CPU s  statuses' +
+    '   (no-change: median of 3)',
+);
 const calls = [];
 try {
   for (const n of sizes) {
     const dir = project(n, n);
     const cold = build(dir);
     // The no-change run is short and noisy on a shared machine: the median of three.
-    const warms = [build(dir), build(dir), build(dir)].sort((a, b) => a.ms - b.ms);
-    const warm = { ...warms[1], oras: warms[0].oras };
+    const warms = [build(dir), build(dir), build(dir)];
+    const median = (k) => warms.map((w) => w[k]).sort((a, b) => a - b)[1];
+    const warm = { ms: median('ms'), cpu: median('cpu'), statuses: warms[0].statuses, oras: warms[0].oras };
     console.log(
       `${String(n).padStart(5)}  ${(cold.ms / 1000).toFixed(1).padStart(7)}  ` +
-        `${(cold.ms / 1000 / n).toFixed(2).padStart(10)}   ${cold.statuses.padEnd(11)}  ` +
-        `${(warm.ms / 1000).toFixed(2).padStart(11)}  ${(warm.ms / n).toFixed(0).padStart(11)}  ${warm.statuses}`,
+        `${(cold.ms / 1000 / n).toFixed(2).padStart(10)}  ${cold.cpu.toFixed(1).padStart(10)}   ` +
+        `${cold.statuses.padEnd(11)}  ${(warm.ms / 1000).toFixed(2).padStart(11)}  ` +
+        `${(warm.ms / n).toFixed(0).padStart(11)}  ${warm.cpu.toFixed(2).padStart(5)}  ${warm.statuses}`,
     );
     calls.push([n, cold.oras, warm.oras]);
     rmSync(dir, { recursive: true, force: true });
