@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { PelatoError } from '../common/diagnostics.js';
 import type { OnTaskEvent } from '../common/progress.js';
 import type { HttpToken } from '../deploy/httpTokens.js';
@@ -93,8 +93,13 @@ export async function startDev(plan: Plan, opts: DevOptions): Promise<DevSession
   let lastActivity = Date.now();
   const touch = () => (lastActivity = Date.now());
   let pool: pg.Pool | undefined;
-  const database = () => (pool ??= openDatabase(opts.databaseUrl));
-  if (plan.tasks.some(usesDatabase)) database();
+  let Pool: typeof pg.Pool | undefined;
+  const database = () => (pool ??= openDatabase(Pool!, opts.databaseUrl));
+  const needDatabase = async () => {
+    Pool ??= await loadPg();
+    database();
+  };
+  if (plan.tasks.some(usesDatabase)) await needDatabase();
   let tokens = opts.tokens ?? [];
   // The write of the message being handled (dbsync): the component's calls are synchronous, the
   // database's are not, so a dbsync task's confirmation is held until its row is really written.
@@ -331,7 +336,7 @@ export async function startDev(plan: Plan, opts: DevOptions): Promise<DevSession
       for (const task of next.tasks) {
         const slot = slots.get(task.app);
         if (!slot) {
-          if (usesDatabase(task)) database();
+          if (usesDatabase(task)) await needDatabase();
           const added = { task } as Slot;
           slots.set(task.app, added);
           try {
@@ -398,13 +403,19 @@ function missingTable(e: Error): string {
     : '';
 }
 
-function openDatabase(url: string | undefined): pg.Pool {
+// pg is loaded only for projects with dbsync tasks: evaluating it cost every other command ~25 ms of
+// start-up (its module set-up probes for a Cloudflare runtime).
+async function loadPg(): Promise<typeof pg.Pool> {
+  return (await import('pg')).default.Pool;
+}
+
+function openDatabase(Pool: typeof pg.Pool, url: string | undefined): pg.Pool {
   if (!url)
     throw new PelatoError(
       'this workflow has dbsync tasks, and DATABASE_URL is not set',
       'e.g. DATABASE_URL=postgres://user:password@127.0.0.1:5432/db',
     );
-  return new pg.Pool({ connectionString: url, max: 4 });
+  return new Pool({ connectionString: url, max: 4 });
 }
 
 /** The certificate and key of http.tls when both are readable here, else undefined. */
