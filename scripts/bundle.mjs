@@ -1,5 +1,6 @@
-// Bundles each entry point with ncc into dist/<entry>/index.js (ES modules, dependencies inlined), so
-// the CLI and the actions run from a checkout with no npm install. A failed bundle leaves dist/ as it was.
+// Bundles each entry point with ncc into dist/<entry>/index.js (ES modules, dependencies inlined; what is
+// imported on demand, like pg for pelato dev, becomes a chunk beside it), so the CLI and the actions run
+// from a checkout with no npm install. A failed bundle leaves dist/ as it was.
 import { execFileSync } from 'node:child_process';
 import { renameSync, rmSync } from 'node:fs';
 

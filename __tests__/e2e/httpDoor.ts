@@ -169,6 +169,22 @@ export function httpDoorTests(ctx: () => DoorContext, report: string[]): void {
             .status,
         ).toBe(413);
         expect((await post(urls[app], Buffer.alloc(MIB, ' '), { token: TOKEN_1 })).status).toBe(204);
+        // Without reading the rest: 64 MiB declared, or chunked past the limit, each then stalling; the
+        // reply comes while the body is unfinished.
+        const declared = await post(urls[app], stalling('{"cel', 8000), {
+          token: TOKEN_1,
+          headers: { 'content-length': String(64 * MIB) },
+        });
+        expect([declared.status, declared.bodyFinished]).toEqual([413, false]);
+        const pastLimit = async function* () {
+          yield* chunked(MIB + 1)();
+          await new Promise((r) => setTimeout(r, 8000));
+        };
+        const streamed = await post(urls[app], pastLimit, {
+          token: TOKEN_1,
+          headers: { 'transfer-encoding': 'chunked' },
+        });
+        expect([streamed.status, streamed.bodyFinished]).toEqual([413, false]);
       }, 120_000);
 
       test('a slow-body client gets 408 at the 2 s deadline; the next request is served', async () => {
