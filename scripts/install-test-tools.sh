@@ -9,6 +9,8 @@
 #   chromium         Debian package (/usr/bin/chromium): the PR preview's Mermaid charts are rendered in it
 #                    (__tests__/github/mermaid-render.test.ts); PELATO_CHROMIUM names another Chromium or Chrome
 #                    binary instead (e.g. on Ubuntu, whose chromium package is a snap)
+#   tmux             Debian package: the real terminal the live progress display is tested in
+#                    (__tests__/cli/progress-terminal.test.ts)
 #
 # Exits non-zero, naming the tool, when anything cannot be installed. Prints the versions at the end.
 set -euo pipefail
@@ -42,12 +44,13 @@ if [ "v${oras_have}" != "$ORAS_VERSION" ]; then
     || fail "could not build oras $ORAS_VERSION from the Go module proxy (see the go error above)"
 fi
 
-# --- registry + htpasswd + chromium (Debian) --------------------------------------------------------
+# --- registry + htpasswd + chromium + tmux (Debian) -------------------------------------------------
 CHROMIUM="${PELATO_CHROMIUM:-/usr/bin/chromium}"
 apt_missing=()
 [ -x /usr/bin/docker-registry ] || apt_missing+=(docker-registry)
 command -v htpasswd >/dev/null 2>&1 || apt_missing+=(apache2-utils)
 [ -n "${PELATO_CHROMIUM:-}" ] || [ -x /usr/bin/chromium ] || apt_missing+=(chromium)
+command -v tmux >/dev/null 2>&1 || apt_missing+=(tmux)
 if [ "${#apt_missing[@]}" -gt 0 ]; then
   command -v apt-get >/dev/null 2>&1 || fail "apt-get not found: install ${apt_missing[*]} by hand"
   SUDO=""
@@ -93,9 +96,11 @@ command -v htpasswd >/dev/null 2>&1 || fail "htpasswd (apache2-utils) is not ins
 [ -x "$CHROMIUM" ] || fail "Chromium not found at $CHROMIUM (Debian package chromium, or set PELATO_CHROMIUM)"
 "$CHROMIUM" --version >/dev/null 2>&1 || fail "$CHROMIUM --version failed"
 "$TOOLS_BIN/actionlint" -version >/dev/null 2>&1 || fail "actionlint in $TOOLS_BIN does not run"
+command -v tmux >/dev/null 2>&1 || fail "tmux is not installed (Debian package tmux)"
 echo "oras:     $("$TOOLS_BIN/oras" version | sed -n 's/^Version:[[:space:]]*//p' | head -n1) ($TOOLS_BIN/oras)"
 echo "registry: $(/usr/bin/docker-registry --version 2>&1 | head -n1)"
 echo "actionlint: $("$TOOLS_BIN/actionlint" -version | head -n1) ($TOOLS_BIN/actionlint)"
 echo "htpasswd: $(dpkg-query -W -f='${Version}' apache2-utils 2>/dev/null || echo present)"
 echo "chromium: $("$CHROMIUM" --version 2>/dev/null | head -n1) ($CHROMIUM)"
+echo "tmux:     $(tmux -V)"
 echo "install-test-tools: done in $(( $(date +%s) - started ))s"
