@@ -4,6 +4,7 @@
  * interfaces provided by the test. Every template, payloads of 0 B, 256 B and 1 MiB, failing tasks.
  */
 import path from 'node:path';
+import { PelatoError } from '../../src/common/diagnostics.js';
 import { compileJs } from '../../src/package/compile/js.js';
 import { interfaceProblems, parseWorldInterfaces } from '../../src/package/inspect.js';
 import { loadJsToolchain } from '../../src/package/toolchain.js';
@@ -18,11 +19,13 @@ afterAll(cleanupProjects);
 const text = (b: Uint8Array) => Buffer.from(b).toString('utf8');
 const bytes = (s: string) => new Uint8Array(Buffer.from(s, 'utf8'));
 
-async function build(dir: string) {
+async function build(dir: string, env: Record<string, string> = {}) {
   const g = await generateToDisk(loadWorkflow(dir));
   const out = new Map<string, { task: PlannedTask; wasm: Uint8Array }>();
-  for (const task of g.plan.tasks)
-    out.set(task.component_name, { task, wasm: await compileJs(path.join(g.out, task.dir), task) });
+  for (const task of g.plan.tasks) {
+    const wasm = await compileJs(path.join(g.out, task.dir), task, { PATH: process.env.PATH ?? '', ...env });
+    out.set(task.component_name, { task, wasm });
+  }
   return out;
 }
 
@@ -187,4 +190,31 @@ describe('every template in JavaScript', () => {
       'imports wasmcloud:postgres/types@0.1.1-draft, which no provider of its manifest (messaging) supplies',
     ]);
   });
+});
+
+describe('a task whose top level never ends', () => {
+  // componentize-js runs the module once at build time (wizer) with spawnSync: without a limit, this build
+  // would hang for ever.
+  test('fails when PELATO_COMPILE_TIMEOUT passes, with what happened and what to do', async () => {
+    const dir = makeProject({
+      'tasks/spin.js': 'while (true) {}\nexport function execTask(arg) { return arg; }\n',
+      'workflow.yaml':
+        'project_name: Spin\ntasks:\n  - { name: Spin, type: processor_nats, code: spin.js, targets: [edge], ' +
+        'source_topic: a, dest_topic: b, component_name: spin, version: 1.0.0 }\n',
+    });
+    const started = Date.now();
+    const e = await build(dir, { PELATO_COMPILE_TIMEOUT: '3s' }).then(
+      () => undefined,
+      (x: unknown) => x,
+    );
+    expect(e).toBeInstanceOf(PelatoError);
+    expect((e as PelatoError).kind).toBe('tool-timeout');
+    expect((e as PelatoError).message).toBe(
+      'componentize-js did not finish within 3 s for tasks/spin.js ' +
+        '(wizer, which runs the task module once to snapshot it, was stopped)',
+    );
+    expect((e as PelatoError).hint).toMatch(/PELATO_COMPILE_TIMEOUT/);
+    // stopped by the limit, not by anything else (the wizer step alone takes a few seconds)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3000);
+  }, 120_000);
 });

@@ -19047,12 +19047,6 @@ function readPlan(genDir) {
     return plan;
 }
 
-// EXTERNAL MODULE: ./node_modules/semver/functions/coerce.js
-var coerce = __nccwpck_require__(5385);
-var coerce_default = /*#__PURE__*/__nccwpck_require__.n(coerce);
-// EXTERNAL MODULE: ./node_modules/semver/functions/gte.js
-var gte = __nccwpck_require__(1236);
-var gte_default = /*#__PURE__*/__nccwpck_require__.n(gte);
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:os"
@@ -19140,6 +19134,12 @@ function tempRoot(env) {
     return env.TMPDIR || external_node_os_default().tmpdir();
 }
 
+// EXTERNAL MODULE: ./node_modules/semver/functions/coerce.js
+var coerce = __nccwpck_require__(5385);
+var coerce_default = /*#__PURE__*/__nccwpck_require__.n(coerce);
+// EXTERNAL MODULE: ./node_modules/semver/functions/gte.js
+var gte = __nccwpck_require__(1236);
+var gte_default = /*#__PURE__*/__nccwpck_require__.n(gte);
 ;// CONCATENATED MODULE: ./src/package/compile/tinygoFlags.ts
 /**
  * TinyGo's flags, chosen by measurement (bench/tinygo-flags.mjs, README "Toolchains"); the same on every
@@ -19196,11 +19196,13 @@ function loadJsToolchain() {
         // TypeScript is CommonJS: import() gives its exports as `default` (and, when Node detects them, by name too)
         const ts = await importFrom('typescript');
         const shimDir = external_node_path_default().join(dir, 'node_modules', '@bytecodealliance', 'preview2-shim');
+        const wizer = await importFrom('@bytecodealliance/wizer');
         return {
             componentize: cjs.componentize,
             componentWit: jco.componentWit,
             transpile: jco.transpile,
             typescript: ts.default ?? ts,
+            wizerBin: wizer.default,
             shimDir,
             dir,
         };
@@ -19338,13 +19340,16 @@ const importUrl = new Function('url', 'return import(url)');
 
 
 
+
+
+
 const RUNTIME = 'pelato_runtime.js';
 const MAIN = 'pelato_main.js';
 /** Template files joined between the runtime and the glue: plain functions the glue calls. */
 function templateParts(task) {
     return task.exports.some((e) => e.startsWith('wasi:http/incoming-handler')) ? ['pelato_auth.js'] : [];
 }
-async function compileJs(projectDir, task) {
+async function compileJs(projectDir, task, env) {
     const tc = await loadJsToolchain();
     // The copy in gen/ (renamed when it would clash with a template file or has an upper-case extension).
     const file = task.task_file ?? external_node_path_default().posix.basename(task.code);
@@ -19380,16 +19385,22 @@ async function compileJs(projectDir, task) {
     const disableFeatures = task.exports.some((e) => e.startsWith('wasi:http/incoming-handler'))
         ? []
         : ['http', 'fetch-event'];
+    const limitMs = (0,common_settings/* setting */.Pe)(env, 'compileTimeout');
+    const wizer = limitedWizer(tc.wizerBin, limitMs, env);
     try {
         const { component } = await tc.componentize({
             sourcePath: module,
             witPath: external_node_path_default().join(projectDir, 'wit'),
             worldName: task.world,
             disableFeatures,
+            wizerBin: wizer.bin,
         });
         return component;
     }
     catch (e) {
+        if (wizer.struck())
+            throw new diagnostics/* PelatoError */.K7(`componentize-js did not finish within ${Math.round(limitMs / 1000)} s for tasks/${task.code} ` +
+                '(wizer, which runs the task module once to snapshot it, was stopped)', 'a top-level loop in the task file runs at build time; PELATO_COMPILE_TIMEOUT sets the limit', 'tool-timeout');
         const msg = String(e?.message ?? e)
             .split('\n')
             .filter(Boolean)
@@ -19397,6 +19408,34 @@ async function compileJs(projectDir, task) {
             .join('\n  ');
         throw new diagnostics/* PelatoError */.K7(`componentize-js failed for tasks/${task.code}:\n  ${msg}`, `the joined module is ${external_node_path_default().relative(process.cwd(), module)}`);
     }
+    finally {
+        wizer.dispose();
+    }
+}
+/**
+ * componentize-js runs wizer with spawnSync, which no timer in this process can interrupt, so wizer runs
+ * under coreutils `timeout` (PELATO_COMPILE_TIMEOUT, like the Go compile steps) through a small wrapper
+ * that leaves a mark when the limit struck: the error is then told by that mark, not by wizer's words.
+ * Without `timeout` (not coreutils' platforms) wizer runs as it is.
+ */
+function limitedWizer(wizer, limitMs, env) {
+    const dir = (0,external_node_fs_.mkdtempSync)(external_node_path_default().join(tempRoot(env), 'pelato-wizer-'));
+    const bin = external_node_path_default().join(dir, 'wizer');
+    const mark = external_node_path_default().join(dir, 'timed-out');
+    const q = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
+    const secs = Math.max(1, Math.ceil(limitMs / 1000));
+    // 124: timeout stopped it; 137 (KILL, when TERM was not enough) counts only once the limit has passed,
+    // so that a wizer killed for memory is not called slow.
+    (0,external_node_fs_.writeFileSync)(bin, '#!/bin/sh\n' +
+        `command -v timeout >/dev/null 2>&1 || exec ${q(wizer)} "$@"\n` +
+        'start=$(date +%s)\n' +
+        `timeout --kill-after=10 ${secs} ${q(wizer)} "$@"\n` +
+        'rc=$?\n' +
+        `if [ "$rc" -eq 124 ] || { [ "$rc" -eq 137 ] && [ $(( $(date +%s) - start )) -ge ${secs} ]; }; then\n` +
+        `  : > ${q(mark)}\n` +
+        'fi\n' +
+        'exit "$rc"\n', { mode: 0o700 });
+    return { bin, struck: () => (0,external_node_fs_.existsSync)(mark), dispose: () => (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true }) };
 }
 
 ;// CONCATENATED MODULE: ./src/package/compile/tinygo.ts
@@ -20445,7 +20484,7 @@ async function buildTask(task, opts, idFor, reg) {
                 }
             }
             else
-                wasm = await compileJs(dir, task);
+                wasm = await compileJs(dir, task, opts.env);
             out.timings_ms.compile = Math.round(external_node_perf_hooks_namespaceObject.performance.now() - c0);
             out.status = 'built';
         }
@@ -39624,7 +39663,7 @@ const SETTINGS = {
         type: 'duration',
         env: ['PELATO_COMPILE_TIMEOUT'],
         default: '10m',
-        help: 'how long one Go compile step (wit-bindgen-go, tinygo build) may take',
+        help: "how long one compile step (wit-bindgen-go, tinygo build; componentize-js's wizer) may take",
     },
     // --- dev --------------------------------------------------------------------------------------------------
     send: { type: 'list', flag: 'send', arg: 'S=B', help: 'publish body B on subject S at start (repeatable)' },

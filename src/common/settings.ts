@@ -148,7 +148,7 @@ export const SETTINGS = {
     type: 'duration',
     env: ['PELATO_COMPILE_TIMEOUT'],
     default: '10m',
-    help: 'how long one Go compile step (wit-bindgen-go, tinygo build) may take',
+    help: "how long one compile step (wit-bindgen-go, tinygo build; componentize-js's wizer) may take",
   },
 
   // --- dev --------------------------------------------------------------------------------------------------

@@ -200,7 +200,7 @@ async function buildTask(
             `starts goroutines, so it was built with TinyGo's ${go.scheduler} (a larger, slower-to-build component)`,
           );
         }
-      } else wasm = await compileJs(dir, task);
+      } else wasm = await compileJs(dir, task, opts.env);
       out.timings_ms.compile = Math.round(performance.now() - c0);
       out.status = 'built';
     }

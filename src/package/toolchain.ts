@@ -25,7 +25,11 @@ export interface JsToolchain {
     witPath: string;
     worldName: string;
     disableFeatures?: string[];
+    /** The wizer binary componentize-js runs (with spawnSync) to snapshot the engine. */
+    wizerBin?: string;
   }): Promise<{ component: Uint8Array }>;
+  /** The wizer binary componentize-js runs by default (@bytecodealliance/wizer). */
+  wizerBin: string;
   componentWit(component: Uint8Array): Promise<string>;
   transpile(
     component: Uint8Array,
@@ -80,11 +84,13 @@ export function loadJsToolchain(): Promise<JsToolchain> {
     // TypeScript is CommonJS: import() gives its exports as `default` (and, when Node detects them, by name too)
     const ts = await importFrom<JsToolchain['typescript'] & { default?: JsToolchain['typescript'] }>('typescript');
     const shimDir = path.join(dir, 'node_modules', '@bytecodealliance', 'preview2-shim');
+    const wizer = await importFrom<{ default: string }>('@bytecodealliance/wizer');
     return {
       componentize: cjs.componentize,
       componentWit: jco.componentWit,
       transpile: jco.transpile,
       typescript: ts.default ?? ts,
+      wizerBin: wizer.default,
       shimDir,
       dir,
     };
