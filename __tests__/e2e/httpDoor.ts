@@ -353,11 +353,13 @@ export function httpDoorTests(ctx: () => DoorContext, report: string[]): void {
           `door-tls (provider image, HTTPS): 1000 concurrent authorized requests: ${JSON.stringify(f.statuses)} in ` +
             `${(f.ms / 1000).toFixed(1)} s (p50 ${f.p50.toFixed(0)} ms, p99 ${f.p99.toFixed(0)} ms)`,
         );
-        // Every request is answered, by the task (200) or by the 2 s request timeout (408): 1000 TLS
-        // handshakes at once on 2 busy cores can leave a body unread for longer than that (seen in CI: 792 of
-        // 1000 with other apps on the hosts; all 200 on a quiet lattice). Nothing is refused, reset or a 5xx,
-        // and the door answers normally afterwards.
-        expect(Object.keys(f.statuses).filter((k) => k !== '200' && k !== '408')).toEqual([]);
+        // Every request is answered, by the task (200), by the 2 s request timeout (408), or with 400 "request
+        // body ended early" when a body arrives shorter than its Content-Length: 1000 TLS handshakes at once
+        // on 2 busy cores can leave a body unread for longer than the timeout (seen in CI: 792 of 1000 with
+        // other apps on the hosts; all 200 on a quiet lattice), and one CI run saw a body cut on its way
+        // through the provider, which the task then took for a whole one (a 204). Nothing is refused, reset
+        // or a 5xx, no part of a body reaches the task, and the door answers normally afterwards.
+        expect(Object.keys(f.statuses).filter((k) => !['200', '408', '400'].includes(k))).toEqual([]);
         expect(f.statuses[200]).toBeGreaterThan(0);
         const after = await post(url, '{"celsius": 5}', { token: TLS_TOKEN, ca: tls.cert, timeoutMs: 10_000 });
         expect(after.status).toBe(200);
