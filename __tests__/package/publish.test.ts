@@ -292,7 +292,9 @@ describe('push to a real registry', () => {
   test('other bytes under an existing tag: bump the version; allowOverwrite replaces it', async () => {
     const ref = `${plain.host}/pelato/immutable:1.0.0`;
     const first = await pushComponent(input(plain, 'immutable', '1.0.0', wasmFile('i1.wasm', 'one')));
-    const changed = input(plain, 'immutable', '1.0.0', wasmFile('i2.wasm', 'two'));
+    const changed = input(plain, 'immutable', '1.0.0', wasmFile('i2.wasm', 'two'), {
+      contentHash: 'sha256:' + 'cd'.repeat(32),
+    });
     const puts = manifestPuts(plain);
     const e = await rejection(pushComponent(changed));
     expect(e.message).toBe(
@@ -307,6 +309,20 @@ describe('push to a real registry', () => {
     expect(over.replaced).toBe(first.digest);
     expect(over.digest).not.toBe(first.digest);
     expect((await resolveTag(ref, { env }))?.digest).toBe(over.digest);
+  });
+
+  test('other bytes from the same inputs (a racing build of one commit): unchanged, pinned to the first', async () => {
+    const ref = `${plain.host}/pelato/raced:1.0.0`;
+    const first = await pushComponent(input(plain, 'raced', '1.0.0', wasmFile('r1.wasm', 'one')));
+    const puts = manifestPuts(plain);
+    const second = await pushComponent(input(plain, 'raced', '1.0.0', wasmFile('r2.wasm', 'two')));
+    expect([second.action, second.digest, second.digestRef]).toEqual([
+      'unchanged',
+      first.digest,
+      `${plain.host}/pelato/raced@${first.digest}`,
+    ]);
+    expect(manifestPuts(plain)).toBe(puts);
+    expect((await resolveTag(ref, { env }))?.digest).toBe(first.digest);
   });
 
   test('findByContentHash tells absent, same and different apart', async () => {

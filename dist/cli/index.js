@@ -20342,6 +20342,19 @@ async function pushComponent(input) {
     const existing = await resolveTag(ref, input);
     if (existing?.digest === art.manifestDigest)
         return result('unchanged');
+    if (existing && !input.allowOverwrite) {
+        // Another build of exactly these inputs got there first (two runs of one commit racing): its artifact
+        // is as good as this one, whose bytes may differ (componentize-js output is not byte-reproducible).
+        const theirs = await fetchManifestOnly(ref, input);
+        if (theirs && theirs.contentHash === input.contentHash)
+            return {
+                ref,
+                digestRef: reference_digestRef(r, theirs.digest),
+                digest: theirs.digest,
+                size: theirs.size,
+                action: 'unchanged',
+            };
+    }
     const { registryConfig } = await withConfig(input);
     if (existing && !input.allowOverwrite) {
         throw new diagnostics/* PelatoError */.K7(`${ref} already exists with a different digest (tags are immutable): bump the version in workflow.yaml`, `the registry has ${existing.digest}, this build is ${art.manifestDigest}`);

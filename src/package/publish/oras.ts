@@ -537,6 +537,19 @@ export async function pushComponent(input: PushComponentInput): Promise<PushResu
 
   const existing = await resolveTag(ref, input);
   if (existing?.digest === art.manifestDigest) return result('unchanged');
+  if (existing && !input.allowOverwrite) {
+    // Another build of exactly these inputs got there first (two runs of one commit racing): its artifact
+    // is as good as this one, whose bytes may differ (componentize-js output is not byte-reproducible).
+    const theirs = await fetchManifestOnly(ref, input);
+    if (theirs && theirs.contentHash === input.contentHash)
+      return {
+        ref,
+        digestRef: digestRef(r, theirs.digest),
+        digest: theirs.digest,
+        size: theirs.size,
+        action: 'unchanged',
+      };
+  }
   const { registryConfig } = await withConfig(input);
   if (existing && !input.allowOverwrite) {
     throw new PelatoError(
