@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { build, type BuildOptions } from '../../src/package/build.js';
@@ -13,6 +13,8 @@ import { generateToDisk } from '../../src/generate/generate.js';
 import { loadWorkflow } from '../../src/load/workflow.js';
 import { GOOD_TASK, cleanupProjects, copyExample, tempDir } from '../helpers/project.js';
 import { recordingOras, startRegistry, toolEnv, useTestOras, type TestRegistry } from './helpers/registry.js';
+
+const HELLO = ['hello-greet', 'hello-shout', 'hello-measure'];
 import { setting } from '../../src/common/settings.js';
 import { atLeast, TINYGO_MINIMUMS } from '../../src/package/toolchain.js';
 
@@ -104,6 +106,18 @@ describe('pelato build (JavaScript/TypeScript tasks, real registry)', () => {
     expect(o.lines.filter((l) => l.includes('compiling'))).toEqual([]);
     // One HTTP manifest look-up per task (the build hash is in the manifest's annotations), no oras at all.
     expect(subcommands(oras.calls())).toEqual({});
+  }, 120_000);
+
+  test('a no-change re-run leaves each pinned manifest as it is; one edited by hand is written again', async () => {
+    const pinned = (app: string) => path.join(dir, 'gen', app, 'wadm.pinned.yaml');
+    const before = Object.fromEntries(HELLO.map((a) => [a, readFileSync(pinned(a), 'utf8')]));
+    const mtimes = HELLO.map((a) => statSync(pinned(a)).mtimeMs);
+    writeFileSync(pinned('hello-shout'), before['hello-shout']!.replace('@sha256:', '@sha256:0'));
+    const r = await build(options(dir, { env: toolEnv() }));
+    expect(r.tasks.map((t) => t.status)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+    expect(HELLO.map((a) => readFileSync(pinned(a), 'utf8'))).toEqual(HELLO.map((a) => before[a]));
+    expect(statSync(pinned('hello-greet')).mtimeMs).toBe(mtimes[0]);
+    expect(statSync(pinned('hello-measure')).mtimeMs).toBe(mtimes[2]);
   }, 120_000);
 
   test('changed code under the same version: ' +
