@@ -14,6 +14,23 @@ import { promisify } from 'node:util';
 import { ROOT, cleanupProjects, tempDir } from '../helpers/project.js';
 
 const run = promisify(execFile);
+
+/** `npm ci` as a fresh machine runs it, but offline and with an empty cache: it may use nothing but the lock. */
+const offlineCi = (work: string) =>
+  run(
+    'npm',
+    [
+      'ci',
+      '--dry-run',
+      '--offline',
+      '--ignore-scripts',
+      '--no-audit',
+      '--no-fund',
+      '--cache',
+      path.join(work, 'cache'),
+    ],
+    { cwd: work },
+  );
 const LOCKED = ['.', 'toolchains/js'];
 
 interface LockPackage {
@@ -51,30 +68,14 @@ describe.each(LOCKED)('%s/package-lock.json', (dir) => {
     expect(missingOptional(JSON.parse(readFileSync(lockPath, 'utf8')))).toEqual([]);
   });
 
-  test(
-    'npm ci accepts it offline with an empty cache (no registry metadata needed) ' + 'and leaves it as it is',
-    async () => {
-      const work = tempDir();
-      copyFileSync(path.join(ROOT, dir, 'package.json'), path.join(work, 'package.json'));
-      copyFileSync(lockPath, path.join(work, 'package-lock.json'));
-      // on failure: npm's EUSAGE names each package "Missing ... from lock file"
-      await run(
-        'npm',
-        [
-          'ci',
-          '--dry-run',
-          '--offline',
-          '--ignore-scripts',
-          '--no-audit',
-          '--no-fund',
-          '--cache',
-          path.join(work, 'cache'),
-        ],
-        { cwd: work },
-      );
-      expect(readFileSync(path.join(work, 'package-lock.json'), 'utf8')).toBe(readFileSync(lockPath, 'utf8'));
-    },
-  );
+  test('npm ci accepts it offline, with an empty cache (no registry metadata), and leaves it as it is', async () => {
+    const work = tempDir();
+    copyFileSync(path.join(ROOT, dir, 'package.json'), path.join(work, 'package.json'));
+    copyFileSync(lockPath, path.join(work, 'package-lock.json'));
+    // on failure: npm's EUSAGE names each package "Missing ... from lock file"
+    await offlineCi(work);
+    expect(readFileSync(path.join(work, 'package-lock.json'), 'utf8')).toBe(readFileSync(lockPath, 'utf8'));
+  });
 });
 
 test('the check is live: a lock missing one optional platform package is named, and npm ci refuses it', async () => {
@@ -86,22 +87,7 @@ test('the check is live: a lock missing one optional platform package is named, 
   const work = tempDir();
   copyFileSync(path.join(ROOT, 'toolchains/js/package.json'), path.join(work, 'package.json'));
   writeFileSync(path.join(work, 'package-lock.json'), JSON.stringify(lock, null, 2));
-  await expect(
-    run(
-      'npm',
-      [
-        'ci',
-        '--dry-run',
-        '--offline',
-        '--ignore-scripts',
-        '--no-audit',
-        '--no-fund',
-        '--cache',
-        path.join(work, 'cache'),
-      ],
-      { cwd: work },
-    ),
-  ).rejects.toMatchObject({
+  await expect(offlineCi(work)).rejects.toMatchObject({
     stderr: expect.stringContaining('Missing:'),
   });
 });
