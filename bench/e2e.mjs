@@ -7,24 +7,19 @@
 //      mid-stream; median over several kills of the longest output gap, messages lost and duplicated.
 // Usage: node bench/e2e.mjs [kills=3] [sections=brush,throughput,failover] [reap]
 //   (needs `npm run build`, toolchains/js, lattice/build.sh, .ci/run's tools)
-import { execFile } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { inventories, start } from '../scripts/lattice/lattice.mjs';
 import { firstThrough, streamThrough } from '../scripts/lattice/traffic.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const cli = path.join(root, 'dist', 'cli', 'index.js');
 const kills = Number(process.argv[2] ?? 3);
 const sections = (process.argv[3] ?? 'brush,throughput,failover').split(',');
 const work = mkdtempSync(path.join(os.tmpdir(), 'pelato-bench-e2e-'));
-const run = promisify(execFile);
 
 const BUILTIN =
   'providers:\n  messaging: wasmcloud+builtin://messaging-nats\n  http: wasmcloud+builtin://http-server\n';
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // `reap`: wadm cleanup interval 5 s and host heartbeat 2 s instead of wadm's 70 s and the host's 30 s.
@@ -32,25 +27,7 @@ const reap = process.argv[4] === 'reap' ? { cleanupS: 5, heartbeatMs: 2000 } : u
 const lattice = await start({ dir: path.join(work, 'lattice'), cloud: 2, edge: 1, reap });
 if (reap) console.log('lattice with wadm --cleanup-interval 5 and host --heartbeat-ms 2000');
 const nc = await lattice.connect();
-// The project-local oras of scripts/install-test-tools.sh unless one is configured.
-const localOras = path.join(root, '.tools', 'bin', 'oras');
-const env = {
-  ...(existsSync(localOras) ? { PELATO_ORAS: localOras } : {}),
-  ...process.env,
-  REGISTRY_URL: `${lattice.registry}/bench`,
-  NATS_URL: lattice.natsUrl,
-  PARALLEL_BUILD: '2',
-  NO_COLOR: '1',
-};
-const pelato = async (...args) => {
-  const t0 = performance.now();
-  try {
-    const r = await run(process.execPath, [cli, ...args], { env, maxBuffer: 64 << 20 });
-    return { ms: performance.now() - t0, out: r.stdout };
-  } catch (e) {
-    throw new Error(`pelato ${args.join(' ')} failed:\n${e.stdout}\n${e.stderr}`);
-  }
-};
+const { pelato } = pelatoOn(lattice, { PARALLEL_BUILD: '2' });
 
 // Hosts that run the app's component. A host busy compiling a component may not answer its inventory
 // request in time; it counts as not running it (yet).

@@ -6,21 +6,16 @@
 // median printed; the host compiles the component again on every start.
 // Usage: node bench/lang.mjs [runs=3] [langs=go,ts]    (needs `npm run build`, toolchains/js, lattice/build.sh,
 // tinygo + wasm-tools on PATH, .ci/run's tools)
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { start } from '../scripts/lattice/lattice.mjs';
+import { median, pelatoOn } from './pelato.mjs';
 import { firstThrough, streamThrough } from '../scripts/lattice/traffic.mjs';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const cli = path.join(root, 'dist', 'cli', 'index.js');
 const runs = Number(process.argv[2] ?? 3);
 const langs = (process.argv[3] ?? 'go,ts').split(',');
 const RATES = [250, 500, 1000, 2000];
-const run = promisify(execFile);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const CODE = {
   go: [
@@ -33,23 +28,7 @@ const CODE = {
 const work = mkdtempSync(path.join(os.tmpdir(), 'pelato-bench-lang-'));
 const lattice = await start({ dir: path.join(work, 'lattice'), cloud: 1, edge: 1 });
 const nc = await lattice.connect();
-const localOras = path.join(root, '.tools', 'bin', 'oras');
-const env = {
-  ...(existsSync(localOras) ? { PELATO_ORAS: localOras } : {}),
-  ...process.env,
-  REGISTRY_URL: `${lattice.registry}/bench`,
-  NATS_URL: lattice.natsUrl,
-  NO_COLOR: '1',
-};
-const pelato = async (...args) => {
-  const t0 = performance.now();
-  try {
-    const r = await run(process.execPath, [cli, ...args], { env, maxBuffer: 64 << 20 });
-    return { ms: performance.now() - t0, out: r.stdout };
-  } catch (e) {
-    throw new Error(`pelato ${args.join(' ')} failed:\n${e.stdout}\n${e.stderr}`);
-  }
-};
+const { pelato } = pelatoOn(lattice);
 
 const rows = [];
 try {
