@@ -2,7 +2,8 @@
  * `pelato dev --watch` for real: a `pelato init` project running over a real nats-server; a task file is
  * edited mid-run and the next message is answered by the new code, on the same bus and the same HTTP
  * port, with only that task rebuilt; a broken edit keeps the running version; a workflow.yaml edit moves
- * a subscription without a rebuild. A second session on the same port is told which port and who holds it.
+ * a subscription without a rebuild; an edited HTTP task answers on the same port. A second session on
+ * the same port is told which port and who holds it.
  */
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -179,6 +180,20 @@ describe('pelato dev --watch', () => {
       text: 'MOVED',
       length: 5,
     });
+
+    // the HTTP task swapped too: the next POST on the same port is answered by the new code
+    const ingest = path.join(dir, 'tasks', 'ingest.ts');
+    const mark4 = dev.lines.length;
+    writeFileSync(
+      ingest,
+      readFileSync(ingest, 'utf8').replace(
+        'return JSON.stringify({ text });',
+        'return JSON.stringify({ text, v: 2 });',
+      ),
+    );
+    await dev.line(/↻ watched-ingest: new build swapped in \(0\.1\.0, [0-9a-f]{12}\)$/, mark4);
+    const swappedHttp = await fetch(url, { method: 'POST', body: 'swapped' });
+    expect([swappedHttp.status, await swappedHttp.text()]).toEqual([200, '{"text":"swapped","v":2}']);
 
     process.emit('SIGINT');
     expect(await dev.done).toBe(0);
