@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { inventories, start } from '../scripts/lattice/lattice.mjs';
 import { firstThrough, streamThrough } from '../scripts/lattice/traffic.mjs';
+import { median, pelatoOn } from './pelato.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const kills = Number(process.argv[2] ?? 3);
