@@ -21,6 +21,20 @@ const screen = () =>
 let project: string;
 let entry: string;
 
+/** The CLI as a child whose stdout and stderr are pipes (no terminal), as in CI and in `| tee`. */
+async function piped(...args: string[]): Promise<{ out: string; err: string; code: number }> {
+  const child = spawn(process.execPath, [entry, ...args], {
+    env: { ...process.env, CI: '', PELATO_PROGRESS: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 1)));
+  return { out, err, code };
+}
+
 beforeAll(async () => {
   entry = cliEntry();
   project = path.join(tempDir(), 'term');
@@ -82,15 +96,7 @@ describe('progress of pelato build', () => {
 
   test('through a pipe: plain lines with elapsed times, no control sequences', async () => {
     rmSync(path.join(project, '.pelato'), { recursive: true, force: true }); // compile again
-    const child = spawn(process.execPath, [entry, 'build', project, '--no-push'], {
-      env: { ...process.env, CI: '', PELATO_PROGRESS: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-    const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 1)));
+    const { out, err, code } = await piped('build', project, '--no-push');
     expect(err).toBe('');
     expect(code).toBe(0);
     expect(out).not.toContain('\u001b');
@@ -112,15 +118,7 @@ describe('the log of pelato dev, from a real process', () => {
     "in order, not taken for the component's stdout", async () => {
     // The components built above, from the cache. In a real process the component's stdout (captured
     // per call, TinyGo prints its panics there) and dev's own log are the same process.stdout.
-    const child = spawn(process.execPath, [entry, 'dev', project, '--once', '--send', 'term.in=hello'], {
-      env: { ...process.env, CI: '', PELATO_PROGRESS: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-    const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 1)));
+    const { out, err, code } = await piped('dev', project, '--once', '--send', 'term.in=hello');
     expect(err).toBe('');
     expect(code).toBe(0);
     const flow = out

@@ -11,7 +11,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { PelatoError, UserInputError } from '../../src/common/diagnostics.js';
 import { generate } from '../../src/generate/generate.js';
-import { loadWorkflow } from '../../src/load/workflow.js';
+import { FIELDS, loadWorkflow } from '../../src/load/workflow.js';
 import type { Workflow } from '../../src/model/workflow.js';
 import { cleanupProjects, GOOD_TASK, makeProject, workflowWith } from '../helpers/project.js';
 
@@ -74,23 +74,8 @@ const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   ),
 })).v;
 
-const TASK_FIELDS = [
-  'name',
-  'type',
-  'code',
-  'targets',
-  'target',
-  'source_topic',
-  'dest_topic',
-  'component_name',
-  'version',
-  'placement',
-  'instances',
-  'config',
-  'http',
-  'database',
-  'x-extra',
-];
+// Every field the loader knows (so a new one is fuzzed too), and an extension key it must ignore.
+const TASK_FIELDS = [...FIELDS.task, 'x-extra'];
 const good: Record<string, unknown> = {
   name: 'T',
   type: 'processor_nats',

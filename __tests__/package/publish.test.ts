@@ -22,7 +22,6 @@ import {
   parseRef,
   pushComponent,
   resolveTag,
-  withLogin,
   WASM_CONFIG_MEDIA_TYPE,
   WASM_LAYER_MEDIA_TYPE,
   type PushComponentInput,
@@ -411,9 +410,15 @@ describe('a registry with basic auth', () => {
   test('the password never appears on an oras command line; a push is one look-up and one cp', async () => {
     const oras = recordingOras(work);
     const wrapped = { ...env, PELATO_ORAS: oras.binary };
-    await withLogin(secured.host, secured.user!, secured.password!, { env: wrapped }, (registryConfig) =>
-      pushComponent(input(secured, 'argv', '1.0.0', wasmFile('argv.wasm', 'argv'), { registryConfig, env: wrapped })),
-    );
+    const l = await login(secured.host, secured.user!, secured.password!, { env: wrapped });
+    try {
+      const registryConfig = l.registryConfig;
+      await pushComponent(
+        input(secured, 'argv', '1.0.0', wasmFile('argv.wasm', 'argv'), { registryConfig, env: wrapped }),
+      );
+    } finally {
+      l.dispose();
+    }
     const calls = oras.calls();
     expect(calls.map((c) => c.split(' ').slice(0, 2).join(' '))).toEqual([
       'login 127.0.0.1:' + secured.port,
@@ -474,14 +479,19 @@ describe('a registry with basic auth', () => {
     }
   });
 
-  test('withLogin removes the credentials even when the work fails', async () => {
+  test('lazyLogin removes the credentials even when the work after the login fails', async () => {
+    const l = lazyLogin(secured.host, secured.user!, secured.password!, { env });
     let seen = '';
     await expect(
-      withLogin(secured.host, secured.user!, secured.password!, { env }, async (cfg) => {
-        seen = cfg;
-        expect(existsSync(cfg)).toBe(true);
-        throw new Error('boom');
-      }),
+      (async () => {
+        try {
+          seen = await l.login!();
+          expect(existsSync(seen)).toBe(true);
+          throw new Error('boom');
+        } finally {
+          l.dispose();
+        }
+      })(),
     ).rejects.toThrow('boom');
     expect(seen).not.toBe('');
     expect(existsSync(seen)).toBe(false);

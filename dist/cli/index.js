@@ -19896,7 +19896,6 @@ var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_no
  */
 
 
-
 // What oras asks for too: the manifest kinds a tag may point at (the caller refuses indexes).
 const ACCEPT = [
     'application/vnd.oci.image.manifest.v1+json',
@@ -19922,8 +19921,7 @@ function get(url, headers, timeoutMs) {
 }
 /** The tag's manifest bytes, 'absent', or undefined when this reader cannot tell (ask oras). */
 async function lookupManifest(ref, opts) {
-    const plain = opts.plainHttp ?? isLoopbackRegistry(ref.registry);
-    const base = `${plain ? 'http' : 'https'}://${ref.registry}`;
+    const base = `${opts.plainHttp ? 'http' : 'https'}://${ref.registry}`;
     const url = new URL(`${base}/v2/${ref.repository}/manifests/${ref.tag}`);
     const timeoutMs = opts.timeoutMs ?? 30_000;
     try {
@@ -20038,7 +20036,11 @@ async function withConfig(opts) {
 }
 /** Tries the registry's HTTP API first (registryApi.ts); undefined means "ask oras". */
 function lookup(r, opts) {
-    return lookupManifest(r, { plainHttp: opts.plainHttp, credentials: opts.credentials, timeoutMs: opts.timeoutMs });
+    return lookupManifest(r, {
+        plainHttp: plainHttp(r.registry, opts),
+        credentials: opts.credentials,
+        timeoutMs: opts.timeoutMs,
+    });
 }
 /** Checks that oras is installed and at least MIN_ORAS_VERSION. */
 async function checkOras(env) {
@@ -20115,7 +20117,7 @@ function lastLine(s) {
 }
 /**
  * `oras login` with the password on standard input, into a fresh private registry config that only this
- * process uses. Dispose of it when done (or use `withLogin`).
+ * process uses. Dispose of it when done (or use `lazyLogin`).
  */
 async function login(registry, user, password, opts) {
     if (!user || !password) {
@@ -20149,16 +20151,6 @@ async function login(registry, user, password, opts) {
     catch (e) {
         dispose();
         throw e;
-    }
-}
-/** Logs in, runs `fn` with the registry config, and always removes the credentials afterwards. */
-async function withLogin(registry, user, password, opts, fn) {
-    const l = await login(registry, user, password, opts);
-    try {
-        return await fn(l.registryConfig);
-    }
-    finally {
-        l.dispose();
     }
 }
 /**
@@ -38462,19 +38454,19 @@ async function startDev(plan, opts) {
     let lastActivity = Date.now();
     const touch = () => (lastActivity = Date.now());
     let pool;
-    let Pool;
-    const database = () => (pool ??= openDatabase(Pool, opts.databaseUrl));
-    const needDatabase = async () => {
-        Pool ??= await loadPg();
-        database();
+    // Opened before any dbsync instance runs (see run), so its queries always find it.
+    const openPool = async () => {
+        pool ??= openDatabase(await loadPg(), opts.databaseUrl);
     };
     if (plan.tasks.some(usesDatabase))
-        await needDatabase();
+        await openPool();
     let tokens = opts.tokens ?? [];
     // The write of the message being handled (dbsync): the component's calls are synchronous, the
     // database's are not, so a dbsync task's confirmation is held until its row is really written.
     let writing;
     async function run(slot, task) {
+        if (usesDatabase(task))
+            await openPool();
         const wasm = await (0,promises_namespaceObject.readFile)(external_node_path_default().join(opts.genDir, task.dir, 'build', 'component.wasm'));
         const config = { ...(await taskConfig(opts.genDir, task)), ...tokens.find((t) => t.app === task.app)?.values };
         const name = () => slot.task.component_name;
@@ -38504,7 +38496,7 @@ async function startDev(plan, opts) {
                     writes++;
                     touch();
                     const values = params.map((p) => (p.tag === 'null' ? null : p.val));
-                    writing = database()
+                    writing = pool
                         .query(sql, values)
                         .then(() => {
                         opts.log(`${clock()}  ${name()} → row in PostgreSQL  ${JSON.stringify(values)}`);
@@ -38695,8 +38687,6 @@ async function startDev(plan, opts) {
             for (const task of next.tasks) {
                 const slot = slots.get(task.app);
                 if (!slot) {
-                    if (usesDatabase(task))
-                        await needDatabase();
                     const added = { task };
                     slots.set(task.app, added);
                     try {

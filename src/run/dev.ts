@@ -93,19 +93,18 @@ export async function startDev(plan: Plan, opts: DevOptions): Promise<DevSession
   let lastActivity = Date.now();
   const touch = () => (lastActivity = Date.now());
   let pool: pg.Pool | undefined;
-  let Pool: typeof pg.Pool | undefined;
-  const database = () => (pool ??= openDatabase(Pool!, opts.databaseUrl));
-  const needDatabase = async () => {
-    Pool ??= await loadPg();
-    database();
+  // Opened before any dbsync instance runs (see run), so its queries always find it.
+  const openPool = async () => {
+    pool ??= openDatabase(await loadPg(), opts.databaseUrl);
   };
-  if (plan.tasks.some(usesDatabase)) await needDatabase();
+  if (plan.tasks.some(usesDatabase)) await openPool();
   let tokens = opts.tokens ?? [];
   // The write of the message being handled (dbsync): the component's calls are synchronous, the
   // database's are not, so a dbsync task's confirmation is held until its row is really written.
   let writing: Promise<boolean> | undefined;
 
   async function run(slot: { task: PlannedTask }, task: PlannedTask): Promise<Running> {
+    if (usesDatabase(task)) await openPool();
     const wasm = await readFile(path.join(opts.genDir, task.dir, 'build', 'component.wasm'));
     const config = { ...(await taskConfig(opts.genDir, task)), ...tokens.find((t) => t.app === task.app)?.values };
     const name = () => slot.task.component_name;
@@ -136,7 +135,7 @@ export async function startDev(plan: Plan, opts: DevOptions): Promise<DevSession
             writes++;
             touch();
             const values = params.map((p) => (p.tag === 'null' ? null : p.val));
-            writing = database()
+            writing = pool!
               .query(sql, values)
               .then(() => {
                 opts.log(`${clock()}  ${name()} → row in PostgreSQL  ${JSON.stringify(values)}`);
@@ -336,7 +335,6 @@ export async function startDev(plan: Plan, opts: DevOptions): Promise<DevSession
       for (const task of next.tasks) {
         const slot = slots.get(task.app);
         if (!slot) {
-          if (usesDatabase(task)) await needDatabase();
           const added = { task } as Slot;
           slots.set(task.app, added);
           try {

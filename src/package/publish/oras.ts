@@ -67,7 +67,11 @@ async function withConfig(opts: RegistryOptions): Promise<RegistryOptions> {
 
 /** Tries the registry's HTTP API first (registryApi.ts); undefined means "ask oras". */
 function lookup(r: ImageRef, opts: RegistryOptions): Promise<ManifestLookup | undefined> {
-  return lookupManifest(r, { plainHttp: opts.plainHttp, credentials: opts.credentials, timeoutMs: opts.timeoutMs });
+  return lookupManifest(r, {
+    plainHttp: plainHttp(r.registry, opts),
+    credentials: opts.credentials,
+    timeoutMs: opts.timeoutMs,
+  });
 }
 
 export interface OrasVersion {
@@ -212,7 +216,7 @@ export interface RegistryLogin {
 
 /**
  * `oras login` with the password on standard input, into a fresh private registry config that only this
- * process uses. Dispose of it when done (or use `withLogin`).
+ * process uses. Dispose of it when done (or use `lazyLogin`).
  */
 export async function login(
   registry: string,
@@ -256,22 +260,6 @@ export async function login(
   } catch (e) {
     dispose();
     throw e;
-  }
-}
-
-/** Logs in, runs `fn` with the registry config, and always removes the credentials afterwards. */
-export async function withLogin<T>(
-  registry: string,
-  user: string,
-  password: string,
-  opts: Omit<RegistryOptions, 'registryConfig'>,
-  fn: (registryConfig: string) => Promise<T>,
-): Promise<T> {
-  const l = await login(registry, user, password, opts);
-  try {
-    return await fn(l.registryConfig);
-  } finally {
-    l.dispose();
   }
 }
 

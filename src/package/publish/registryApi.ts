@@ -17,11 +17,11 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { isLoopbackRegistry, type ImageRef } from './reference.js';
+import type { ImageRef } from './reference.js';
 
 export interface ApiOptions {
-  /** HTTP instead of HTTPS; default: for loopback registries, as oras.ts decides. */
-  plainHttp?: boolean;
+  /** HTTP instead of HTTPS (decided by oras.ts, the same for oras's calls). */
+  plainHttp: boolean;
   /** REGISTRY_USER / REGISTRY_PASSWORD, when given; they are sent only when the registry asks for them. */
   credentials?: { user: string; password: string };
   timeoutMs?: number;
@@ -63,8 +63,7 @@ function get(url: URL, headers: Record<string, string>, timeoutMs: number): Prom
 
 /** The tag's manifest bytes, 'absent', or undefined when this reader cannot tell (ask oras). */
 export async function lookupManifest(ref: ImageRef, opts: ApiOptions): Promise<ManifestLookup | undefined> {
-  const plain = opts.plainHttp ?? isLoopbackRegistry(ref.registry);
-  const base = `${plain ? 'http' : 'https'}://${ref.registry}`;
+  const base = `${opts.plainHttp ? 'http' : 'https'}://${ref.registry}`;
   const url = new URL(`${base}/v2/${ref.repository}/manifests/${ref.tag}`);
   const timeoutMs = opts.timeoutMs ?? 30_000;
   try {
