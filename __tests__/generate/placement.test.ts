@@ -30,7 +30,13 @@ async function scalers(extra: string) {
   };
   return m.spec.components.map((c) => {
     const s = c.traits.find((t) => t.type.endsWith('scaler'))!;
-    return [c.name, s.type, s.properties.instances, s.properties.spread!.map((x) => x.requirements['host-type'])];
+    // The task's component name carries its version (task-v1-0-0: see versionKey); placement does not.
+    return [
+      c.name.replace(/^task-v[-a-z0-9]+$/, 'task'),
+      s.type,
+      s.properties.instances,
+      s.properties.spread!.map((x) => x.requirements['host-type']),
+    ];
   });
 }
 

@@ -98,7 +98,7 @@ export const COMMANDS = {
   },
   deploy: {
     summary: 'put and deploy every app through wadm (generating first if needed); wait until each is deployed',
-    settings: [...LATTICE, 'registry', 'builtinProviders', 'timeout', 'replace', 'quiet'],
+    settings: [...LATTICE, 'registry', 'builtinProviders', 'timeout', 'replace', 'inPlace', 'quiet'],
     run: runDeploy,
   },
   remove: {
@@ -109,7 +109,7 @@ export const COMMANDS = {
   status: { summary: 'show what wadm has for every app of DIR/gen', settings: [...LATTICE], run: runStatus },
   brush: {
     summary: 'the whole pipeline: gen, build, deploy, stopping at the first failing stage',
-    settings: [...PROJECT, 'noPush', ...BUILD, ...LATTICE, 'timeout', 'replace', 'quiet'],
+    settings: [...PROJECT, 'noPush', ...BUILD, ...LATTICE, 'timeout', 'replace', 'inPlace', 'quiet'],
     run: runBrush,
   },
 } satisfies CommandTable;

@@ -190,6 +190,18 @@ export const SETTINGS = {
     help: 'how long to wait for each app, e.g. 90s, 2m',
   },
   replace: { type: 'boolean', flag: 'replace', help: 'overwrite a stored version whose manifest differs' },
+  inPlace: {
+    type: 'boolean',
+    flag: 'in-place',
+    env: ['PELATO_UPGRADE_IN_PLACE'],
+    help: 'upgrade the way wadm does, without a handover (quicker; drops what arrives while the new version starts)',
+  },
+  handoverSettle: {
+    type: 'duration',
+    env: ['PELATO_HANDOVER_SETTLE'],
+    default: '1s',
+    help: 'during a handover, how long providers get to act on a step (subscribe, drain) before the next',
+  },
   keepVersions: { type: 'boolean', flag: 'keep-versions', help: 'only undeploy, keep the stored versions' },
   connectTimeout: {
     type: 'duration',

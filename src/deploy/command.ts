@@ -51,7 +51,7 @@ async function withStage(
 export const runDeploy: Runner = async (ctx) => {
   await generateFirst(ctx);
   return withStage(ctx, false, async (o, c, result, flush) => {
-    const res = await deployPlan(ctx.genDir, { ...o, replace: ctx.options.replace });
+    const res = await deployPlan(ctx.genDir, { ...o, replace: ctx.options.replace, inPlace: ctx.options.inPlace });
     result(res);
     flush();
     const sum = deploySummary(res);

@@ -16,6 +16,10 @@ import { describeSettings, resolveNatsSettings } from '../nats/settings.js';
 import { scrub } from '../common/secrets.js';
 import { tempRoot } from '../common/process.js';
 import { WadmClient } from './wadmClient.js';
+import { LatticeClient } from './latticeClient.js';
+import { takeLock, type DeployLock } from './lock.js';
+import { isHandoverVersion, planHandover, type HandoverPlan } from './handover.js';
+import { dropSteps, rollBack, runSteps, type UpgradeContext } from './upgrade.js';
 import type { AppStatus, ScalerStatus, StatusType, WadmVerdict } from './wadmReplies.js';
 import { watchApp } from './watch.js';
 
@@ -45,6 +49,10 @@ export interface StageOptions {
 export interface DeployOptions extends StageOptions {
   /** Same version, different manifest: delete that version and put again (like `wash app deploy --replace`). */
   replace?: boolean;
+  /** Upgrade without a handover (src/deploy/handover.ts): wadm swaps the component in place. */
+  inPlace?: boolean;
+  /** During a handover, the pause after each step (default PELATO_HANDOVER_SETTLE, or 1 s). */
+  handoverSettleMs?: number;
 }
 
 export interface RemoveOptions extends StageOptions {
@@ -77,6 +85,10 @@ export interface AppDeployResult {
   deployedMs?: number;
   /** http.auth: what deploy did with the bearer token's named config (the token itself is never reported). */
   token?: 'stored' | 'rotated' | 'unchanged';
+  /** How an upgrade went: beside the old version (handover) or over it (in place), and from which version. */
+  upgrade?: { from: string; how: 'handover' | 'in-place'; why?: string; steps?: number };
+  /** The handover failed and the app runs `rolledBackTo` again (nothing of it was removed). */
+  rolledBackTo?: string;
 }
 
 export interface DeployResult {
@@ -101,6 +113,8 @@ interface Session {
   client: WadmClient;
   /** Named config through the hosts' control interface (the HTTP tokens). */
   config: ConfigClient;
+  /** Links and inventories through the same interface (the handover's checks). */
+  lattice: LatticeClient;
   env: Env;
   clean: (s: string) => string;
 }
@@ -136,7 +150,8 @@ async function withSession<T>(
       requestTimeoutMs: o.requestTimeoutMs,
     });
     const config = new ConfigClient(handle.nc, client.lattice, setting(env, 'ctlPrefix'), o.requestTimeoutMs);
-    return await fn({ plan, genDir: gen, handle, client, config, env, clean });
+    const latticeClient = new LatticeClient(handle.nc, client.lattice, setting(env, 'ctlPrefix'), o.requestTimeoutMs);
+    return await fn({ plan, genDir: gen, handle, client, config, lattice: latticeClient, env, clean });
   } catch (e) {
     if (e instanceof PelatoError) throw e.withText(clean);
     throw e;
@@ -217,7 +232,7 @@ async function deployOne(
   deadlineMs: number,
   token?: HttpToken,
 ): Promise<AppDeployResult> {
-  const base: Pick<AppDeployResult, 'app' | 'version' | 'manifest' | 'pinned' | 'token'> = {
+  const base: Pick<AppDeployResult, 'app' | 'version' | 'manifest' | 'pinned' | 'token' | 'upgrade'> = {
     app: a.app,
     version: a.version,
     manifest: path.relative(s.genDir, a.manifestFile),
@@ -232,8 +247,17 @@ async function deployOne(
       `${a.pinned ? ' (pinned to digests)' : ' (not pinned: run pelato build to deploy by digest)'}`,
   );
   const watcher = watchApp(s.client, a.app, (st) => emit(o, s, a.app, 'status', describeStatus(st)), o.pollMs);
+  let lock: DeployLock | undefined;
   try {
     const { client } = s;
+    lock = await takeLock(s.handle.nc, client.lattice, a.app, {
+      // A handover that fails may roll back: two waits at most, and some slack for the requests.
+      holdMs: 2 * deadlineMs + 60_000,
+      deadline: Date.now() + deadlineMs,
+      onWait: (h) => emit(o, s, a.app, 'wait', `waiting: another deploy of ${a.app} runs (${h.holder})`),
+      onUnlocked: (why) =>
+        emit(o, s, a.app, 'wait', `deploys of ${a.app} are not serialised: no deploy lock on this lattice (${why})`),
+    });
     if (token) {
       base.token = await putToken(s, token);
       emit(
@@ -295,6 +319,52 @@ async function deployOne(
     }
     let ackAt = performance.now();
     let trustFrom = Date.now();
+    const upgradeCtx = (deadline: number): UpgradeContext => ({
+      app: a.app,
+      client,
+      lattice: s.lattice,
+      watcher,
+      deadline,
+      settleMs: o.handoverSettleMs ?? setting(s.env, 'handoverSettle'),
+      upgradeSettleMs: o.upgradeSettleMs ?? 1000,
+      say: (text) => emit(o, s, a.app, 'deploy', text),
+      describe: (st) => waitingForHosts(st, a.manifest),
+    });
+    let handover: Extract<HandoverPlan, { kind: 'handover' }> | undefined;
+    // Fails the app after a handover stopped: back to `from`, its steps deleted, the reason kept.
+    const rolledBack = async (why: string): Promise<AppDeployResult> => {
+      const from = handover!.from;
+      const ctx = upgradeCtx(Date.now() + deadlineMs);
+      const back = await rollBack(ctx, from);
+      await dropSteps(
+        ctx,
+        handover!.phases.map((p) => p.version),
+      );
+      const message = back
+        ? `${why}; rolling back to ${from} failed too: ${back}`
+        : `${why}; rolled back: ${from} runs as before`;
+      emit(o, s, a.app, 'error', message);
+      return {
+        ...base,
+        action,
+        outcome: 'failed',
+        message: s.clean(message),
+        ...(back ? {} : { rolledBackTo: from }),
+        ackMs: ackAt - started,
+      };
+    };
+    if (action !== 'unchanged' && previouslyDeployed && previouslyDeployed !== a.version) {
+      const plan = await upgradePlan(s, a, previouslyDeployed, o);
+      if (plan.kind === 'handover') {
+        handover = plan;
+        base.upgrade = { from: plan.from, how: 'handover', steps: plan.phases.length + 1 };
+        const stopped = await runSteps(upgradeCtx(Date.now() + deadlineMs), plan);
+        if (stopped) return await rolledBack(stopped);
+      } else {
+        base.upgrade = { from: previouslyDeployed, how: 'in-place', why: plan.reason };
+        emit(o, s, a.app, 'deploy', `upgrading in place: ${plan.reason}`);
+      }
+    }
     if (action !== 'unchanged') {
       const d = await client.deploy(a.app, a.version);
       if (d.result !== 'acknowledged')
@@ -332,8 +402,19 @@ async function deployOne(
     );
     const status = w.last?.status;
     const ms = performance.now() - started;
+    if (w.outcome === 'reached' && handover)
+      await dropSteps(
+        upgradeCtx(Date.now() + deadlineMs),
+        handover.phases.map((p) => p.version),
+      );
+    if (w.outcome !== 'reached' && handover)
+      return await rolledBack(
+        w.outcome === 'timeout'
+          ? `${a.version} not deployed by the deadline; last status: ${describeStatus(status)}`
+          : `${a.version} ${describeStatus(status)}`,
+      );
     if (w.outcome === 'reached') {
-      emit(o, s, a.app, 'done', `${a.version} deployed`);
+      emit(o, s, a.app, 'done', `${a.version} deployed${handover ? ` (handover from ${handover.from})` : ''}`);
       return {
         ...base,
         action,
@@ -365,7 +446,18 @@ async function deployOne(
     return { ...base, outcome: 'error', message };
   } finally {
     watcher.stop();
+    await lock?.release();
   }
+}
+
+/** How `a` takes over from `from`, the version wadm runs: beside it (handover) or over it (in place). */
+async function upgradePlan(s: Session, a: AppToDeploy, from: string, o: DeployOptions): Promise<HandoverPlan> {
+  if (o.inPlace) return { kind: 'in-place', reason: `${flagName('inPlace')} given` };
+  if (isHandoverVersion(from))
+    return { kind: 'in-place', reason: `an earlier handover stopped at step ${from}; finishing it in place` };
+  const stored = await s.client.get(a.app, from);
+  if (!stored.manifest) return { kind: 'in-place', reason: `wadm returned no manifest for ${from}` };
+  return planHandover(a.app, stored.manifest as Record<string, unknown>, from, a.manifest, a.version);
 }
 
 /**

@@ -7,13 +7,33 @@ import type { Task, Workflow } from '../model/workflow.js';
 import type { ProviderKind } from '../templates/catalog.js';
 
 export const HOST_TYPE_LABEL = 'host-type';
-/** Name of the component inside each app; the app name already makes it unique in the lattice. */
-const TASK = 'task';
+
+/**
+ * What makes a version's parts distinct: `v` and the version in lower-case letters, digits and dashes
+ * (`1.0.1` → `v1-0-1`). A handover deploy (src/deploy/handover.ts) runs two versions of an app side by side
+ * in one manifest under wadm 0.21.1, which keys components, links and configs by name: the task's
+ * component name and id, the provider → task link names and the configs wadm writes all carry it, so
+ * neither version's scalers touch the other's parts. The providers do not: both versions share them, and
+ * an unchanged provider keeps running through an upgrade.
+ */
+export function versionKey(version: string): string {
+  return `v${version
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')}`;
+}
+
+/** Name of the task's component inside its app (the app name makes its id unique in the lattice). */
+export function taskComponentName(version: string): string {
+  return `task-${versionKey(version)}`;
+}
 
 type Obj = Record<string, unknown>;
 
 export function buildManifest(wf: Workflow, task: Task, plan: PlannedTask): Obj {
   const app = plan.app;
+  const key = versionKey(plan.version);
+  const TASK = taskComponentName(plan.version);
   const id = (part: string) => `${app}-${part}`;
   // every_host puts the component wherever its providers run (see Placement); spread spreads a total.
   const scaler = task.placement === 'spread' ? 'spreadscaler' : 'daemonscaler';
@@ -22,7 +42,7 @@ export function buildManifest(wf: Workflow, task: Task, plan: PlannedTask): Obj 
   ];
   const components: Obj[] = [];
   for (const kind of plan.providers) {
-    const p = provider(kind, task, app);
+    const p = provider(kind, task, app, TASK, key);
     if (p.componentLink) componentTraits.push({ type: 'link', properties: p.componentLink });
     components.push({
       name: p.name,
@@ -37,7 +57,8 @@ export function buildManifest(wf: Workflow, task: Task, plan: PlannedTask): Obj 
   }
   const taskProps: Obj = { image: plan.image, id: id(TASK) };
   const configs: Obj[] = [];
-  if (Object.keys(task.config).length) configs.push({ name: id('config'), properties: sortedRecord(task.config) });
+  if (Object.keys(task.config).length)
+    configs.push({ name: id(`config-${key}`), properties: sortedRecord(task.config) });
   // No properties: the token is put on the lattice by deploy, so the manifest only names it.
   if (task.http?.auth) configs.push({ name: httpAuthConfig(app) });
   if (configs.length) taskProps.config = configs;
@@ -76,7 +97,8 @@ interface ProviderParts {
   providerLink?: Obj;
 }
 
-function provider(kind: ProviderKind, task: Task, app: string): ProviderParts {
+/** `target` is the task's component name, `key` its version key (link and config names). */
+function provider(kind: ProviderKind, task: Task, app: string, target: string, key: string): ProviderParts {
   switch (kind) {
     case 'messaging': {
       const parts: ProviderParts = { name: 'messaging' };
@@ -91,11 +113,14 @@ function provider(kind: ProviderKind, task: Task, app: string): ProviderParts {
       }
       if (task.source_topic) {
         parts.providerLink = {
+          name: key,
           namespace: 'wasmcloud',
           package: 'messaging',
           interfaces: ['handler'],
-          target: { name: TASK },
-          source: { config: [{ name: `${app}-subscription`, properties: { subscriptions: subscription(task, app) } }] },
+          target: { name: target },
+          source: {
+            config: [{ name: `${app}-subscription-${key}`, properties: { subscriptions: subscription(task, app) } }],
+          },
         };
       }
       return parts;
@@ -104,11 +129,12 @@ function provider(kind: ProviderKind, task: Task, app: string): ProviderParts {
       return {
         name: 'httpserver',
         providerLink: {
+          name: key,
           namespace: 'wasi',
           package: 'http',
           interfaces: ['incoming-handler'],
-          target: { name: TASK },
-          source: { config: [{ name: `${app}-http`, properties: httpLinkProperties(task) }] },
+          target: { name: target },
+          source: { config: [{ name: `${app}-http-${key}`, properties: httpLinkProperties(task) }] },
         },
       };
     case 'postgres':
