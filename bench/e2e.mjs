@@ -6,17 +6,22 @@
 //   3. failover interruption per placement: a relay task, traffic at a fixed rate, one host SIGKILLed
 //      mid-stream; median over several kills of the longest output gap, messages lost and duplicated.
 // Usage: node bench/e2e.mjs [kills=3] [sections=brush,throughput,failover] [reap]
-//   (needs `npm run build`, toolchains/js, lattice/build.sh, .ci/run's tools)
+//        node bench/e2e.mjs --json lossless [runs=3] [only=scenario substring]   (bench/lossless.mjs)
+//   (needs `npm run build`, toolchains/js, lattice/build.sh, .ci/run's tools; TinyGo for the Go scenarios)
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { inventories, start } from '../scripts/lattice/lattice.mjs';
 import { firstThrough, streamThrough } from '../scripts/lattice/traffic.mjs';
 import { median, pelatoOn } from './pelato.mjs';
+import { lossless } from './lossless.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const kills = Number(process.argv[2] ?? 3);
-const sections = (process.argv[3] ?? 'brush,throughput,failover').split(',');
+const json = process.argv[2] === '--json';
+const args = json ? process.argv.slice(3) : process.argv.slice(2);
+if (json && args[0] !== 'lossless') throw new Error('usage: node bench/e2e.mjs --json lossless [runs] [only]');
+const kills = json ? 0 : Number(args[0] ?? 3);
+const sections = json ? ['lossless'] : (args[0 + 1] ?? 'brush,throughput,failover').split(',');
 const work = mkdtempSync(path.join(os.tmpdir(), 'pelato-bench-e2e-'));
 
 const BUILTIN =
@@ -24,9 +29,10 @@ const BUILTIN =
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // `reap`: wadm cleanup interval 5 s and host heartbeat 2 s instead of wadm's 70 s and the host's 30 s.
-const reap = process.argv[4] === 'reap' ? { cleanupS: 5, heartbeatMs: 2000 } : undefined;
+const reap = !json && args[2] === 'reap' ? { cleanupS: 5, heartbeatMs: 2000 } : undefined;
 const lattice = await start({ dir: path.join(work, 'lattice'), cloud: 2, edge: 1, reap });
 if (reap) console.log('lattice with wadm --cleanup-interval 5 and host --heartbeat-ms 2000');
+if (json) process.stderr.write(`lattice up (2 cloud hosts, 1 edge host): ${lattice.dir}\n`);
 const nc = await lattice.connect();
 const { pelato } = pelatoOn(lattice, { PARALLEL_BUILD: '2' });
 
@@ -38,7 +44,8 @@ async function placement(app) {
     // Serving = the component and its messaging provider both run there. wadm starts the provider on a
     // host that replaces a crashed one only after it has reaped the dead host (see README).
     const serving =
-      inv?.components.some((c) => c.id === `${app}-task`) && inv.providers.some((p) => p.id === `${app}-messaging`);
+      inv?.components.some((c) => c.id.startsWith(`${app}-task`)) &&
+      inv.providers.some((p) => p.id === `${app}-messaging`);
     if (serving) where.push(h.labels['pelato.dev/host']);
   }
   return where.sort();
@@ -55,6 +62,7 @@ async function waitPlaced(app, want, timeoutMs = 120000) {
 }
 
 try {
+  if (json) await lossless({ lattice, nc, pelato, work, runs: Number(args[1] ?? 3), only: args[2] });
   if (sections.includes('brush') || sections.includes('throughput')) {
     // 1. brush to deployed
     const hello = path.join(work, 'hello');

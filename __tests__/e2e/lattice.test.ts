@@ -40,13 +40,25 @@ async function hosts(): Promise<Array<{ type: string; inv: Inventory }>> {
   return all.map((x) => ({ type: x.host.labels['host-type']!, inv: x.inventory! }));
 }
 
-/** component id -> host types it runs on, from every host's inventory. */
-async function placement(): Promise<Map<string, string[]>> {
+/**
+ * component id -> host types it runs on, from every host's inventory. `versions: false` (the default) drops
+ * the version from the id (hello-shout-task-v1-0-0 → hello-shout-task: see versionKey), so placement checks
+ * hold for any version; `versions: true` keeps it, to see which versions run.
+ */
+async function placement(versions = false): Promise<Map<string, string[]>> {
   const where = new Map<string, string[]>();
   for (const { type, inv } of await hosts()) {
-    for (const c of inv.components) where.set(c.id, [...(where.get(c.id) ?? []), type].sort());
+    for (const c of inv.components) {
+      const id = versions ? c.id : c.id.replace(/-task-v[-a-z0-9]+$/, '-task');
+      where.set(id, [...(where.get(id) ?? []), type].sort());
+    }
   }
   return where;
+}
+
+/** The versions of `app` its hosts run (component ids), once no host runs a retired one any more. */
+async function runningVersions(app: string): Promise<string[]> {
+  return [...(await placement(true)).keys()].filter((id) => id.startsWith(`${app}-task`)).sort();
 }
 
 /** POSTs `body` to an HTTP producer and returns its status and the first message on `dest` (15 s at most). */
@@ -181,19 +193,46 @@ describe('a real lattice on loopback', () => {
     );
   }, 300_000);
 
-  test('upgrade 1.0.0 → 1.0.1 under traffic: the new code takes over and nothing is doubled ' +
-    '(losses are measured and reported, see README)', async () => {
+  /** Sets shout's version and what it appends, then generates (and builds, unless `build` is false). */
+  async function shoutVersion(version: string, suffix: string, build = true) {
     const wf = path.join(dir, 'workflow.yaml');
     writeFileSync(
       wf,
-      readFileSync(wf, 'utf8').replace(/(component_name: hello-shout\n\s+version: )1\.0\.0/, '$11.0.1'),
+      readFileSync(wf, 'utf8').replace(/(component_name: hello-shout\n\s+version: )[^\n]+/, `$1${version}`),
     );
     writeFileSync(
       path.join(dir, 'tasks', 'shout.js'),
-      'export function execTask(arg) {\n  return `${arg.toUpperCase()} v2`;\n}\n',
+      `export function execTask(arg) {\n  return \`\${arg.toUpperCase()} ${suffix}\`;\n}\n`,
     );
     expect((await run('gen', dir)).code).toBe(0);
-    expect((await run('build', dir)).code).toBe(0);
+    if (build) expect((await run('build', dir)).code).toBe(0);
+  }
+
+  /** The one version of shout the hosts run at the end, both hosts alike, and what it answers. */
+  async function onlyVersion(key: string, answer: string) {
+    const ids = await waitFor(
+      `only hello-shout-task-${key} running`,
+      async () => {
+        const v = await runningVersions('hello-shout');
+        return v.length === 1 ? v : undefined;
+      },
+      120_000,
+    );
+    expect(ids).toEqual([`hello-shout-task-${key}`]);
+    expect((await placement(true)).get(ids[0]!)).toEqual(['cloud', 'edge']);
+    const out = await firstThrough(nc, 'hello.greetings', 'hello.loud', 'probe', (t) => t.startsWith('PROBE'));
+    expect(out).toBe(`PROBE ${answer}`);
+    // No handover step is left stored: wadm lists the releases only.
+    const versions = JSON.parse(
+      new TextDecoder().decode(
+        (await nc.request(`wadm.api.${lattice.lattice}.model.versions.hello-shout`, '', { timeout: 5000 })).data,
+      ),
+    ) as { versions: { version: string }[] };
+    expect(versions.versions.map((v) => v.version).filter((v) => v.includes('~handover'))).toEqual([]);
+  }
+
+  test('upgrade 1.0.0 → 1.0.1 under traffic: a handover, nothing lost or doubled, one version left', async () => {
+    await shoutVersion('1.0.1', 'v2');
     const r = await streamThrough(nc, {
       source: 'hello.greetings',
       dest: 'hello.loud',
@@ -202,14 +241,82 @@ describe('a real lattice on loopback', () => {
       actionAtMs: 2000,
       action: () => run('deploy', dir),
     });
+    expect(r.actionResult!.err).toBe('');
     expect(r.actionResult!.code).toBe(0);
+    expect(r.actionResult!.out).toMatch(/hello-shout[^\n]*handover from 1\.0\.0/);
     report.push(
-      `upgrade (shout 1.0.0 → 1.0.1 at 50 msg/s): sent ${r.sent}, lost ${r.lost}, duplicated ${r.duplicated}, ` +
-        `longest gap ${r.interruptionMs.toFixed(0)} ms, deploy took ${(r.actionMs! / 1000).toFixed(1)} s`,
+      `upgrade (shout 1.0.0 → 1.0.1 at 50 msg/s, handover): sent ${r.sent}, lost ${r.lost}, duplicated ` +
+        `${r.duplicated}, longest gap ${r.interruptionMs.toFixed(0)} ms, deploy took ${(r.actionMs! / 1000).toFixed(1)} s`,
     );
-    const out = await firstThrough(nc, 'hello.greetings', 'hello.loud', 'after', (t) => t.startsWith('AFTER'));
-    expect(out).toBe('AFTER v2');
+    expect(r.lostSeqs).toEqual([]);
     expect(r.duplicated).toBe(0);
+    await onlyVersion('v1-0-1', 'v2');
+  }, 300_000);
+
+  test('an upgrade whose image is not in the registry fails with wadm’s reason and leaves 1.0.1 running', async () => {
+    // generated, never built: the manifest names hello-shout:1.0.2, which nobody pushed
+    await shoutVersion('1.0.2', 'v3', false);
+    const r = await run('deploy', dir, '--timeout', '90s');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/hello-shout 1\.0\.2: failed: .*rolled back: 1\.0\.1 runs as before/);
+    report.push(`upgrade to a missing image: ${r.err.split('\n')[0]}`);
+    await onlyVersion('v1-0-1', 'v2');
+  }, 300_000);
+
+  test('wadm restarting mid-handover: the deploy goes on and one complete version runs', async () => {
+    await shoutVersion('1.0.3', 'v4');
+    const deploy = run('deploy', dir);
+    // Restart wadm once a handover step is deployed (wadm's own record says so).
+    await waitFor(
+      'a handover step deployed',
+      async () => {
+        const m = await nc.request(`wadm.api.${lattice.lattice}.model.versions.hello-shout`, '', { timeout: 2000 });
+        const v = JSON.parse(new TextDecoder().decode(m.data)) as {
+          versions: { version: string; deployed: boolean }[];
+        };
+        return v.versions.some((x) => x.deployed && x.version.includes('~handover')) ? true : undefined;
+      },
+      120_000,
+    );
+    await lattice.restartProc('wadm', { downMs: 2000 });
+    const r = await deploy;
+    report.push(`wadm restart mid-handover: exit ${r.code}${r.err ? `, ${r.err.split('\n')[0]}` : ''}`);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    await onlyVersion('v1-0-3', 'v4');
+  }, 300_000);
+
+  test('the NATS hub restarting mid-handover: the deploy goes on and one complete version runs', async () => {
+    await shoutVersion('1.0.4', 'v5');
+    const deploy = run('deploy', dir);
+    await waitFor(
+      'a handover step deployed',
+      async () => {
+        const m = await nc.request(`wadm.api.${lattice.lattice}.model.versions.hello-shout`, '', { timeout: 2000 });
+        const v = JSON.parse(new TextDecoder().decode(m.data)) as {
+          versions: { version: string; deployed: boolean }[];
+        };
+        return v.versions.some((x) => x.deployed && x.version.includes('~handover')) ? true : undefined;
+      },
+      120_000,
+    );
+    await lattice.restartProc('nats-hub', { downMs: 1000 });
+    const r = await deploy;
+    report.push(`NATS hub restart mid-handover: exit ${r.code}${r.err ? `, ${r.err.split('\n')[0]}` : ''}`);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    await onlyVersion('v1-0-4', 'v5');
+  }, 300_000);
+
+  test('two deploys of one upgrade racing: one waits for the other, both end well, one version runs', async () => {
+    await shoutVersion('1.0.5', 'v6');
+    const [a, b] = await Promise.all([run('deploy', dir), run('deploy', dir)]);
+    report.push(`racing deploys: exits ${a.code} and ${b.code}`);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    expect([a.err, b.err]).toEqual(['', '']);
+    // the second found the first's work done
+    expect([a.out, b.out].filter((o) => /hello-shout[^\n]*unchanged/.test(o))).toHaveLength(1);
+    await onlyVersion('v1-0-5', 'v6');
   }, 300_000);
 
   test('pelato remove leaves nothing running on any host', async () => {

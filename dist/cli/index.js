@@ -2,6 +2,5377 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 5579:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+/*
+ * Copyright 2022-2024 The NATS Authors
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ * http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.PullConsumerImpl = exports.PullConsumerMessagesImpl = exports.PullConsumerType = void 0;
+exports.isOverflowOptions = isOverflowOptions;
+exports.isPrioritizedOptions = isPrioritizedOptions;
+exports.validateOverflowPullOptions = validateOverflowPullOptions;
+exports.validatePrioritizedPullOptions = validatePrioritizedPullOptions;
+const internal_1 = __nccwpck_require__(1124);
+const jsmsg_1 = __nccwpck_require__(9687);
+const jsapi_types_1 = __nccwpck_require__(940);
+const jserrors_1 = __nccwpck_require__(6659);
+const jsutil_1 = __nccwpck_require__(7664);
+exports.PullConsumerType = {
+    Unset: "",
+    Consume: "consume",
+    Fetch: "fetch",
+};
+function isOverflowOptions(opts) {
+    const oo = opts;
+    return oo && typeof oo.group === "string" ||
+        typeof oo.min_pending === "number" ||
+        typeof oo.min_ack_pending === "number";
+}
+function isPrioritizedOptions(opts) {
+    const oo = opts;
+    return oo && typeof oo.group === "string" && typeof oo.priority === "number";
+}
+class PullConsumerMessagesImpl extends internal_1.QueuedIteratorImpl {
+    consumer;
+    opts;
+    sub;
+    monitor;
+    pending;
+    isConsume;
+    callback;
+    listeners;
+    statusIterator;
+    abortOnMissingResource;
+    bind;
+    inboxPrefix;
+    inbox;
+    cancelables;
+    inReset;
+    closeListener;
+    isPinned;
+    isPriority;
+    natsPinId;
+    // callback: ConsumerCallbackFn;
+    constructor(c, opts, refilling = false) {
+        super();
+        this.consumer = c;
+        this.isConsume = refilling;
+        this.cancelables = [];
+        this.inboxPrefix = (0, internal_1.createInbox)(this.consumer.api.nc.options.inboxPrefix);
+        this.inbox = `${this.inboxPrefix}.${this.consumer.serial}`;
+        this.inReset = false;
+        this.isPinned = false;
+        this.isPriority = false;
+        this.natsPinId = "";
+        if (this.consumer.ordered) {
+            if (isOverflowOptions(opts)) {
+                throw internal_1.errors.InvalidArgumentError.format([
+                    "group",
+                    "min_pending",
+                    "min_ack_pending",
+                ], "cannot be specified for ordered consumers");
+            }
+            if (this.consumer.orderedConsumerState === undefined) {
+                // initialize the state for the order consumer
+                const ocs = {};
+                const iopts = c.opts;
+                ocs.namePrefix = iopts.name_prefix ?? `oc_${internal_1.nuid.next()}`;
+                ocs.opts = iopts;
+                ocs.cursor = { stream_seq: 1, deliver_seq: 0 };
+                const startSeq = c._info.config.opt_start_seq || 0;
+                ocs.cursor.stream_seq = startSeq > 0 ? startSeq - 1 : 0;
+                ocs.createFails = 0;
+                this.consumer.orderedConsumerState = ocs;
+            }
+        }
+        const copts = opts;
+        this.opts = this.parseOptions(opts, this.isConsume);
+        this.callback = copts.callback || null;
+        this.noIterator = typeof this.callback === "function";
+        this.monitor = null;
+        this.pending = { msgs: 0, bytes: 0, requests: 0 };
+        this.listeners = [];
+        this.abortOnMissingResource = copts.abort_on_missing_resource === true;
+        this.bind = copts.bind === true;
+        if (copts.group) {
+            const { min_pending, min_ack_pending } = copts;
+            this.isPinned = min_pending === undefined &&
+                min_ack_pending === undefined;
+            const { priority } = copts;
+            this.isPriority = typeof priority === "number";
+        }
+        this.closeListener = {
+            // we don't propagate the error here
+            connectionClosedCallback: () => {
+                this._push(() => {
+                    this.stop();
+                });
+            },
+        };
+        this.consumer.api.nc.addCloseListener(this.closeListener);
+        this.start();
+    }
+    start() {
+        const { max_messages, max_bytes, idle_heartbeat, threshold_bytes, threshold_messages, } = this.opts;
+        this.sub = this.consumer.api.nc.subscribe(this.inbox, {
+            callback: (err, msg) => {
+                if (err) {
+                    // this is possibly only a permissions error which means
+                    // that the server rejected (eliminating the sub)
+                    // or the client never had permissions to begin with
+                    // so this is terminal
+                    this.stop(err);
+                    return;
+                }
+                this.monitor?.work();
+                const isProtocol = this.consumer.ordered
+                    ? msg.subject.indexOf(this?.inboxPrefix) === 0
+                    : msg.subject === this.inbox;
+                if (isProtocol) {
+                    if (msg.subject !== this.sub.getSubject()) {
+                        // this is a stale message - was not sent to the current inbox
+                        return;
+                    }
+                    const status = new jserrors_1.JetStreamStatus(msg);
+                    const hb = status.parseHeartbeat();
+                    if (hb) {
+                        this.notify(hb);
+                        return;
+                    }
+                    const code = status.code;
+                    const description = status.description;
+                    const { msgsLeft, bytesLeft } = status.parseDiscard();
+                    if ((msgsLeft && msgsLeft > 0) || (bytesLeft && bytesLeft > 0)) {
+                        this.pending.msgs -= msgsLeft;
+                        this.pending.bytes -= bytesLeft;
+                        this.pending.requests--;
+                        this.notify({
+                            type: "discard",
+                            messagesLeft: msgsLeft,
+                            bytesLeft: bytesLeft,
+                        });
+                    }
+                    // Examine the error codes
+                    // FIXME: 408 can be a Timeout or bad request,
+                    //  or it can be sent if a nowait request was
+                    //  sent when other waiting requests are pending
+                    //  "Requests Pending"
+                    // FIXME: 400 bad request Invalid Heartbeat or Unmarshalling Fails
+                    //  these are real bad values - so this is bad request
+                    //  fail on this
+                    // we got a bad request - no progress here
+                    switch (code) {
+                        case 400:
+                            this.stop(status.toError());
+                            return;
+                        case 409: {
+                            const err = this.handle409(status);
+                            if (err) {
+                                this.stop(err);
+                                return;
+                            }
+                            // if we are using bytes, the buffer may be preventing more messages
+                            // so we pull again - if we are empty, then we return that will stall
+                            // the client for heartbeats missed, and give a chance to have a
+                            // message
+                            if (status.isMessageSizeExceedsMaxBytes() && this.yields.length > 0) {
+                                break;
+                            }
+                            // stall, missed heartbeats will resuscitate
+                            // proportionally to 2 missed heartbeats
+                            return;
+                        }
+                        case 423:
+                            // we have been unpinned
+                            this.natsPinId = "";
+                            this.notify({ type: "consumer_unpinned" });
+                            break;
+                        case 503:
+                            this.notify({ type: "no_responders", code });
+                            if (this.consumer.ordered) {
+                                const ocs = this.consumer.orderedConsumerState;
+                                ocs.needsReset = true;
+                            }
+                            if (!this.isConsume) {
+                                this.stop(status.toError());
+                                return;
+                            }
+                            break;
+                        default:
+                            this.notify({ type: "debug", code, description });
+                    }
+                }
+                else {
+                    // convert to JsMsg
+                    const m = (0, jsmsg_1.toJsMsg)(msg, this.consumer.api.timeout);
+                    if (this.isPinned) {
+                        const pinID = m?.headers?.get("Nats-Pin-Id");
+                        if (pinID && this.natsPinId === "") {
+                            this.natsPinId = pinID;
+                            this.notify({ type: "consumer_pinned", id: pinID });
+                        }
+                    }
+                    // if we are ordered, check
+                    if (this.consumer.ordered) {
+                        const cursor = this.consumer.orderedConsumerState.cursor;
+                        const dseq = m.info.deliverySequence;
+                        const sseq = m.info.streamSequence;
+                        const expected_dseq = cursor.deliver_seq + 1;
+                        if (dseq !== expected_dseq) {
+                            // got a message out of order, have to recreate
+                            this.reset();
+                            return;
+                        }
+                        // update the state
+                        cursor.deliver_seq = dseq;
+                        cursor.stream_seq = sseq;
+                    }
+                    // yield the message
+                    this._push(m);
+                    this.received++;
+                    if (this.pending.msgs) {
+                        this.pending.msgs--;
+                    }
+                    if (this.pending.bytes) {
+                        this.pending.bytes -= msg.size();
+                    }
+                }
+                // if we don't have pending bytes/messages we are done or starving
+                if (this.pending.msgs === 0 && this.pending.bytes === 0) {
+                    this.pending.requests = 0;
+                }
+                if (this.isConsume) {
+                    // FIXME: this could result in  1/4 = 0
+                    if ((max_messages && this.pending.msgs <= threshold_messages) ||
+                        (max_bytes && this.pending.bytes <= threshold_bytes)) {
+                        const batch = this.pullOptions();
+                        // @ts-ignore: we are pushing the pull fn
+                        this.pull(batch);
+                    }
+                }
+                else if (this.pending.requests === 0) {
+                    // @ts-ignore: we are pushing the pull fn
+                    this._push(() => {
+                        this.stop();
+                    });
+                }
+            },
+        });
+        if (idle_heartbeat) {
+            this.monitor = new internal_1.IdleHeartbeatMonitor(idle_heartbeat, (count) => {
+                // for the pull consumer - missing heartbeats may be corrected
+                // on the next pull etc - the only assumption here is we should
+                // reset and check if the consumer was deleted from under us
+                this.notify({ type: "heartbeats_missed", count });
+                if (!this.isConsume && !this.consumer.ordered) {
+                    // if we are not a consume, give up - this was masked by an
+                    // external timer on fetch - the hb is a more reliable timeout
+                    // since it requires 2 to be missed - this creates an edge case
+                    // that would timeout the client longer than they would expect: we
+                    // could be waiting for one more message, nothing happens, and
+                    // now we have to wait for 2 missed hbs, which would be 1m (max), so
+                    // there wouldn't be a fail fast.
+                    this.stop(new jserrors_1.JetStreamError("heartbeats missed"));
+                    return true;
+                }
+                this.resetPending()
+                    .then(() => {
+                })
+                    .catch(() => {
+                });
+                return false;
+            }, { maxOut: 2 });
+        }
+        // now if we disconnect, the consumer could be gone
+        // or we were slow consumer'ed by the server
+        (async () => {
+            const status = this.consumer.api.nc.status();
+            this.statusIterator = status;
+            for await (const s of status) {
+                switch (s.type) {
+                    case "disconnect":
+                        // don't spam hb errors if we are disconnected
+                        // @ts-ignore: optional chaining
+                        this.monitor?.cancel();
+                        break;
+                    case "reconnect":
+                        // do some sanity checks and reset
+                        // if that works resume the monitor
+                        this.resetPending()
+                            .then((ok) => {
+                            if (ok) {
+                                // @ts-ignore: optional chaining
+                                this.monitor?.restart();
+                            }
+                        })
+                            .catch(() => {
+                            // ignored - this should have fired elsewhere
+                        });
+                        break;
+                    default:
+                    // ignored
+                }
+            }
+        })();
+        this.sub.closed.then(() => {
+            // for ordered consumer we cannot break the iterator
+            if (this.sub.isDraining()) {
+                // @ts-ignore: we are pushing the pull fn
+                this._push(() => {
+                    this.stop();
+                });
+            }
+        });
+        // this is the initial pull
+        this.pull(this.pullOptions());
+    }
+    /**
+     * Handle the notification of 409 error and whether
+     * it should reject the operation by returning an Error or null
+     * @param status
+     */
+    handle409(status) {
+        const { code, description } = status;
+        if (status.isConsumerDeleted()) {
+            this.notify({ type: "consumer_deleted", code, description });
+        }
+        else if (status.isExceededLimit()) {
+            this.notify({ type: "exceeded_limits", code, description });
+        }
+        if (!this.isConsume) {
+            return status.toError();
+        }
+        if (status.isConsumerDeleted() && this.abortOnMissingResource) {
+            return status.toError();
+        }
+        return null;
+    }
+    reset() {
+        // stop the monitoring if running
+        this.monitor?.cancel();
+        const ocs = this.consumer.orderedConsumerState;
+        const { name } = this.consumer._info?.config;
+        if (name) {
+            this.notify({ type: "reset", name });
+            this.consumer.api.delete(this.consumer.stream, name)
+                .catch(() => {
+                // ignored
+            });
+        }
+        // serial is updated here
+        const config = this.consumer.getConsumerOpts();
+        this.inbox = `${this.inboxPrefix}.${this.consumer.serial}`;
+        // reset delivery seq
+        ocs.cursor.deliver_seq = 0;
+        // if they do a consumer info, they get the new one.
+        this.consumer.name = config.name;
+        // remap the subscription
+        this.consumer.api.nc._resub(this.sub, this.inbox);
+        // create the consumer
+        this.consumer.api.add(this.consumer.stream, config).then((ci) => {
+            ocs.createFails = 0;
+            this.consumer._info = ci;
+            this.notify({ type: "ordered_consumer_recreated", name: ci.name });
+            this.monitor?.restart();
+            this.pull(this.pullOptions());
+        }).catch((err) => {
+            ocs.createFails++;
+            if (err.message === "stream not found") {
+                this.notify({
+                    type: "stream_not_found",
+                    consumerCreateFails: ocs.createFails,
+                    name: this.consumer.stream,
+                });
+                if (this.abortOnMissingResource) {
+                    this.stop(err);
+                    return;
+                }
+            }
+            // we have attempted to create 30 times, never succeeded
+            if (ocs.createFails >= 30 &&
+                this.received === 0) {
+                this.stop(err);
+            }
+            const bo = (0, internal_1.backoff)();
+            const c = (0, internal_1.delay)(bo.backoff(ocs.createFails));
+            c.then(() => {
+                const idx = this.cancelables.indexOf(c);
+                if (idx !== -1) {
+                    this.cancelables = this.cancelables.splice(idx, idx);
+                }
+                if (!this.done) {
+                    this.reset();
+                }
+            })
+                .catch((_) => {
+                // canceled
+            });
+            this.cancelables.push(c);
+        });
+    }
+    _push(r) {
+        if (!this.callback) {
+            super.push(r);
+        }
+        else {
+            const fn = typeof r === "function" ? r : null;
+            try {
+                if (!fn) {
+                    const m = r;
+                    this.callback(m);
+                }
+                else {
+                    fn();
+                }
+            }
+            catch (err) {
+                this.stop(err);
+            }
+        }
+    }
+    notify(n) {
+        if (this.listeners.length > 0) {
+            (() => {
+                this.listeners.forEach((l) => {
+                    const qi = l;
+                    if (!qi.done) {
+                        qi.push(n);
+                    }
+                });
+            })();
+        }
+    }
+    async resetPending() {
+        if (this.inReset) {
+            return Promise.resolve(true);
+        }
+        this.inReset = true;
+        const v = this.bind
+            ? this.resetPendingNoInfo()
+            : this.resetPendingWithInfo();
+        const tf = await v;
+        this.inReset = false;
+        return tf;
+    }
+    resetPendingNoInfo() {
+        // here we are blind - we won't do an info, so all we are doing
+        // is invalidating the previous request results.
+        this.pending.msgs = 0;
+        this.pending.bytes = 0;
+        this.pending.requests = 0;
+        this.pull(this.pullOptions());
+        return Promise.resolve(true);
+    }
+    async resetPendingWithInfo() {
+        let notFound = 0;
+        let streamNotFound = 0;
+        const bo = (0, internal_1.backoff)([this.opts.expires || 30_000]);
+        let attempt = 0;
+        while (true) {
+            if (this.done) {
+                return false;
+            }
+            if (this.consumer.api.nc.isClosed()) {
+                return false;
+            }
+            try {
+                // check we exist
+                await this.consumer.info();
+                notFound = 0;
+                // we exist, so effectively any pending state is gone
+                // so reset and re-pull
+                this.pending.msgs = 0;
+                this.pending.bytes = 0;
+                this.pending.requests = 0;
+                this.pull(this.pullOptions());
+                return true;
+            }
+            catch (err) {
+                if (err instanceof internal_1.errors.ClosedConnectionError) {
+                    this.stop(err);
+                    return false;
+                }
+                // game over
+                if (err.message === "stream not found") {
+                    streamNotFound++;
+                    this.notify({ type: "stream_not_found", name: this.consumer.stream });
+                    if (!this.isConsume || this.abortOnMissingResource) {
+                        this.stop(err);
+                        return false;
+                    }
+                }
+                else if (err.message === "consumer not found") {
+                    notFound++;
+                    this.notify({
+                        type: "consumer_not_found",
+                        name: this.consumer.name,
+                        stream: this.consumer.stream,
+                        count: notFound,
+                    });
+                    if (!this.isConsume || this.abortOnMissingResource) {
+                        if (this.consumer.ordered) {
+                            const ocs = this.consumer.orderedConsumerState;
+                            ocs.needsReset = true;
+                        }
+                        this.stop(err);
+                        return false;
+                    }
+                    if (this.consumer.ordered) {
+                        this.reset();
+                        return false;
+                    }
+                }
+                else {
+                    notFound = 0;
+                    streamNotFound = 0;
+                }
+                const to = bo.backoff(attempt);
+                // wait for delay or till the client closes
+                const de = (0, internal_1.delay)(to);
+                await Promise.race([de, this.consumer.api.nc.closed()]);
+                de.cancel();
+                attempt++;
+            }
+        }
+    }
+    pull(opts) {
+        this.pending.bytes += opts.max_bytes ?? 0;
+        this.pending.msgs += opts.batch ?? 0;
+        this.pending.requests++;
+        const nc = this.consumer.api.nc;
+        //@ts-ignore: iterator will pull
+        const subj = `${this.consumer.api.prefix}.CONSUMER.MSG.NEXT.${this.consumer.stream}.${this.consumer._info.name}`;
+        this._push(() => {
+            nc.publish(subj, JSON.stringify(opts), { reply: this.inbox });
+            this.notify({ type: "next", options: opts });
+        });
+    }
+    pullOptions() {
+        const batch = this.opts.max_messages - this.pending.msgs;
+        const max_bytes = this.opts.max_bytes - this.pending.bytes;
+        const idle_heartbeat = (0, internal_1.nanos)(this.opts.idle_heartbeat);
+        const expires = (0, internal_1.nanos)(this.opts.expires);
+        const opts = { batch, max_bytes, idle_heartbeat, expires };
+        if (this.isPinned && this.natsPinId !== "") {
+            opts.id = this.natsPinId;
+        }
+        if (isOverflowOptions(this.opts)) {
+            opts.group = this.opts.group;
+            if (this.opts.min_pending) {
+                opts.min_pending = this.opts.min_pending;
+            }
+            if (this.opts.min_ack_pending) {
+                opts.min_ack_pending = this.opts.min_ack_pending;
+            }
+        }
+        if (isPrioritizedOptions(this.opts)) {
+            opts.group = this.opts.group;
+            opts.priority = this.opts.priority;
+        }
+        return opts;
+    }
+    close() {
+        this.stop();
+        return this.iterClosed;
+    }
+    closed() {
+        return this.iterClosed;
+    }
+    clearTimers() {
+        this.monitor?.cancel();
+        this.monitor = null;
+    }
+    stop(err) {
+        if (this.done) {
+            return;
+        }
+        this.consumer.api.nc.removeCloseListener(this.closeListener);
+        this.sub?.unsubscribe();
+        this.clearTimers();
+        this.statusIterator?.stop();
+        //@ts-ignore: fn
+        this._push(() => {
+            super.stop(err);
+            this.listeners.forEach((iter) => {
+                iter.stop();
+            });
+        });
+    }
+    parseOptions(opts, refilling = false) {
+        const args = (opts || {});
+        args.max_messages = args.max_messages || 0;
+        args.max_bytes = args.max_bytes || 0;
+        if (args.max_messages !== 0 && args.max_bytes !== 0) {
+            throw internal_1.errors.InvalidArgumentError.format(["max_messages", "max_bytes"], "are mutually exclusive");
+        }
+        // we must have at least one limit - default to 100 msgs
+        // if they gave bytes but no messages, we will clamp
+        // if they gave byte limits, we still need a message limit
+        // or the server will send a single message and close the
+        // request
+        if (args.max_messages === 0) {
+            // FIXME: if the server gives end pull completion, then this is not
+            //   needed - the client will get 1 message but, we'll know that it
+            //   worked - but we'll add a lot of latency, since all requests
+            //   will end after one message
+            args.max_messages = 100;
+        }
+        args.expires = args.expires || 30_000;
+        if (args.expires < 1000) {
+            throw internal_1.errors.InvalidArgumentError.format("expires", "must be at least 1000ms");
+        }
+        // require idle_heartbeat - clamp between 500-30_000
+        args.idle_heartbeat = args.idle_heartbeat || args.expires / 2;
+        args.idle_heartbeat = args.idle_heartbeat > 30_000
+            ? 30_000
+            : args.idle_heartbeat;
+        if (args.idle_heartbeat < 500) {
+            args.idle_heartbeat = 500;
+        }
+        if (refilling) {
+            const minMsgs = Math.round(args.max_messages * .75) || 1;
+            args.threshold_messages = args.threshold_messages || minMsgs;
+            const minBytes = Math.round(args.max_bytes * .75) || 1;
+            args.threshold_bytes = args.threshold_bytes || minBytes;
+        }
+        if (isOverflowOptions(opts)) {
+            const { min, ok } = this.consumer.api.nc.features.get(internal_1.Feature.JS_PRIORITY_GROUPS);
+            if (!ok) {
+                throw new Error(`priority_groups require server ${min}`);
+            }
+            validateOverflowPullOptions(opts);
+            if (opts.group) {
+                args.group = opts.group;
+            }
+            if (opts.min_ack_pending) {
+                args.min_ack_pending = opts.min_ack_pending;
+            }
+            if (opts.min_pending) {
+                args.min_pending = opts.min_pending;
+            }
+        }
+        else if (isPrioritizedOptions(opts)) {
+            validatePrioritizedPullOptions(opts);
+            if (opts.group) {
+                args.group = opts.group;
+            }
+            if (typeof opts.priority === "number") {
+                args.priority = opts.priority;
+            }
+        }
+        return args;
+    }
+    status() {
+        const iter = new internal_1.QueuedIteratorImpl();
+        this.listeners.push(iter);
+        return iter;
+    }
+}
+exports.PullConsumerMessagesImpl = PullConsumerMessagesImpl;
+class PullConsumerImpl {
+    api;
+    _info;
+    stream;
+    name;
+    opts;
+    type;
+    messages;
+    ordered;
+    serial;
+    orderedConsumerState;
+    constructor(api, info, opts = null) {
+        this.api = api;
+        this._info = info;
+        this.name = info.name;
+        this.stream = info.stream_name;
+        this.ordered = opts !== null;
+        this.opts = opts || {};
+        this.serial = 1;
+        this.type = exports.PullConsumerType.Unset;
+    }
+    debug() {
+        console.log({
+            serial: this.serial,
+            cursor: this.orderedConsumerState?.cursor,
+        });
+    }
+    isPullConsumer() {
+        return true;
+    }
+    isPushConsumer() {
+        return false;
+    }
+    consume(opts = {
+        max_messages: 100,
+        expires: 30_000,
+    }) {
+        opts = { ...opts };
+        if (this.ordered) {
+            if (opts.bind) {
+                return Promise.reject(internal_1.errors.InvalidArgumentError.format("bind", "is not supported"));
+            }
+            if (this.type === exports.PullConsumerType.Fetch) {
+                return Promise.reject(new internal_1.errors.InvalidOperationError("ordered consumer initialized as fetch"));
+            }
+            if (this.type === exports.PullConsumerType.Consume) {
+                return Promise.reject(new internal_1.errors.InvalidOperationError("ordered consumer doesn't support concurrent consume"));
+            }
+            this.type = exports.PullConsumerType.Consume;
+        }
+        return Promise.resolve(new PullConsumerMessagesImpl(this, opts, true));
+    }
+    async fetch(opts = {
+        max_messages: 100,
+        expires: 30_000,
+    }) {
+        opts = { ...opts };
+        if (this.ordered) {
+            if (opts.group) {
+                return Promise.reject(internal_1.errors.InvalidArgumentError.format("group", "ordered consumers don't support priority groups"));
+            }
+            if (opts.bind) {
+                return Promise.reject(internal_1.errors.InvalidArgumentError.format("bind", "is not supported"));
+            }
+            if (this.type === exports.PullConsumerType.Consume) {
+                return Promise.reject(new internal_1.errors.InvalidOperationError("ordered consumer already initialized as consume"));
+            }
+            if (this.messages?.done === false) {
+                return Promise.reject(new internal_1.errors.InvalidOperationError("ordered consumer doesn't support concurrent fetch"));
+            }
+            if (this.ordered) {
+                if (this.orderedConsumerState?.cursor?.deliver_seq) {
+                    // make the start sequence one than have been seen
+                    this._info.config.opt_start_seq =
+                        this.orderedConsumerState?.cursor.stream_seq + 1;
+                }
+                if (this.orderedConsumerState?.needsReset === true) {
+                    await this._reset();
+                }
+            }
+            this.type = exports.PullConsumerType.Fetch;
+        }
+        const m = new PullConsumerMessagesImpl(this, opts);
+        if (this.ordered) {
+            this.messages = m;
+        }
+        return Promise.resolve(m);
+    }
+    async next(opts = { expires: 30_000 }) {
+        opts = { ...opts };
+        const fopts = opts;
+        fopts.max_messages = 1;
+        const iter = await this.fetch(fopts);
+        try {
+            for await (const m of iter) {
+                return m;
+            }
+        }
+        catch (err) {
+            return Promise.reject(err);
+        }
+        return null;
+    }
+    delete() {
+        const { stream_name, name } = this._info;
+        return this.api.delete(stream_name, name);
+    }
+    getConsumerOpts() {
+        const ocs = this.orderedConsumerState;
+        this.serial++;
+        this.name = `${ocs.namePrefix}_${this.serial}`;
+        const conf = Object.assign({}, this._info.config, {
+            name: this.name,
+            deliver_policy: jsapi_types_1.DeliverPolicy.StartSequence,
+            opt_start_seq: ocs.cursor.stream_seq + 1,
+            ack_policy: jsapi_types_1.AckPolicy.None,
+            inactive_threshold: (0, internal_1.nanos)(5 * 60 * 1000),
+            num_replicas: 1,
+        });
+        delete conf.metadata;
+        return conf;
+    }
+    async _reset() {
+        if (this.messages === undefined) {
+            throw new Error("not possible to reset");
+        }
+        this.delete().catch(() => {
+            //ignored
+        });
+        const conf = this.getConsumerOpts();
+        const ci = await this.api.add(this.stream, conf);
+        this._info = ci;
+        return ci;
+    }
+    async info(cached = false) {
+        if (cached) {
+            return Promise.resolve(this._info);
+        }
+        const { stream_name, name } = this._info;
+        this._info = await this.api.info(stream_name, name);
+        return this._info;
+    }
+}
+exports.PullConsumerImpl = PullConsumerImpl;
+function validateOverflowPullOptions(opts) {
+    if (isOverflowOptions(opts)) {
+        (0, jsutil_1.minValidation)("group", opts.group);
+        if (opts.group.length > 16) {
+            throw internal_1.errors.InvalidArgumentError.format("group", "must be 16 characters or less");
+        }
+        const { min_pending, min_ack_pending } = opts;
+        if (min_pending && typeof min_pending !== "number") {
+            throw internal_1.errors.InvalidArgumentError.format(["min_pending"], "must be a number");
+        }
+        if (min_ack_pending && typeof min_ack_pending !== "number") {
+            throw internal_1.errors.InvalidArgumentError.format(["min_ack_pending"], "must be a number");
+        }
+    }
+}
+function validatePrioritizedPullOptions(opts) {
+    if (isPrioritizedOptions(opts)) {
+        (0, jsutil_1.minValidation)("group", opts.group);
+        if (opts.group.length > 16) {
+            throw internal_1.errors.InvalidArgumentError.format("group", "must be 16 characters or less");
+        }
+        const { priority } = opts;
+        if (priority && typeof priority !== "number") {
+            throw internal_1.errors.InvalidArgumentError.format(["priority"], "must be a number");
+        }
+    }
+}
+//# sourceMappingURL=consumer.js.map
+
+/***/ }),
+
+/***/ 3665:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+/*
+ * Copyright 2023-2024 The NATS Authors
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ * http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.validateStreamName = exports.jserrors = exports.JetStreamStatusError = exports.JetStreamStatus = exports.JetStreamError = exports.JetStreamApiError = exports.JetStreamApiCodes = exports.isMessageNotFound = exports.ListerImpl = exports.StoreCompression = exports.StorageType = exports.RetentionPolicy = exports.ReplayPolicy = exports.PubHeaders = exports.PersistMode = exports.DiscardPolicy = exports.DeliverPolicy = exports.AckPolicy = exports.DirectMsgImpl = exports.BaseApiClientImpl = exports.toJetStreamClient = exports.startFastIngest = exports.jetstreamManager = exports.JetStreamClientImpl = exports.jetstream = exports.RepublishHeaders = exports.JsHeaders = exports.isPushConsumer = exports.isPullConsumer = exports.isOrderedPushConsumerOptions = exports.isBoundPushConsumerOptions = exports.DirectMsgHeaders = exports.AdvisoryKind = void 0;
+var types_1 = __nccwpck_require__(8386);
+Object.defineProperty(exports, "AdvisoryKind", ({ enumerable: true, get: function () { return types_1.AdvisoryKind; } }));
+Object.defineProperty(exports, "DirectMsgHeaders", ({ enumerable: true, get: function () { return types_1.DirectMsgHeaders; } }));
+Object.defineProperty(exports, "isBoundPushConsumerOptions", ({ enumerable: true, get: function () { return types_1.isBoundPushConsumerOptions; } }));
+Object.defineProperty(exports, "isOrderedPushConsumerOptions", ({ enumerable: true, get: function () { return types_1.isOrderedPushConsumerOptions; } }));
+Object.defineProperty(exports, "isPullConsumer", ({ enumerable: true, get: function () { return types_1.isPullConsumer; } }));
+Object.defineProperty(exports, "isPushConsumer", ({ enumerable: true, get: function () { return types_1.isPushConsumer; } }));
+Object.defineProperty(exports, "JsHeaders", ({ enumerable: true, get: function () { return types_1.JsHeaders; } }));
+Object.defineProperty(exports, "RepublishHeaders", ({ enumerable: true, get: function () { return types_1.RepublishHeaders; } }));
+var jsclient_1 = __nccwpck_require__(8695);
+Object.defineProperty(exports, "jetstream", ({ enumerable: true, get: function () { return jsclient_1.jetstream; } }));
+Object.defineProperty(exports, "JetStreamClientImpl", ({ enumerable: true, get: function () { return jsclient_1.JetStreamClientImpl; } }));
+Object.defineProperty(exports, "jetstreamManager", ({ enumerable: true, get: function () { return jsclient_1.jetstreamManager; } }));
+Object.defineProperty(exports, "startFastIngest", ({ enumerable: true, get: function () { return jsclient_1.startFastIngest; } }));
+Object.defineProperty(exports, "toJetStreamClient", ({ enumerable: true, get: function () { return jsclient_1.toJetStreamClient; } }));
+var jsbaseclient_api_1 = __nccwpck_require__(2833);
+Object.defineProperty(exports, "BaseApiClientImpl", ({ enumerable: true, get: function () { return jsbaseclient_api_1.BaseApiClientImpl; } }));
+var jsm_direct_1 = __nccwpck_require__(397);
+Object.defineProperty(exports, "DirectMsgImpl", ({ enumerable: true, get: function () { return jsm_direct_1.DirectMsgImpl; } }));
+var jsapi_types_1 = __nccwpck_require__(940);
+Object.defineProperty(exports, "AckPolicy", ({ enumerable: true, get: function () { return jsapi_types_1.AckPolicy; } }));
+Object.defineProperty(exports, "DeliverPolicy", ({ enumerable: true, get: function () { return jsapi_types_1.DeliverPolicy; } }));
+Object.defineProperty(exports, "DiscardPolicy", ({ enumerable: true, get: function () { return jsapi_types_1.DiscardPolicy; } }));
+Object.defineProperty(exports, "PersistMode", ({ enumerable: true, get: function () { return jsapi_types_1.PersistMode; } }));
+Object.defineProperty(exports, "PubHeaders", ({ enumerable: true, get: function () { return jsapi_types_1.PubHeaders; } }));
+Object.defineProperty(exports, "ReplayPolicy", ({ enumerable: true, get: function () { return jsapi_types_1.ReplayPolicy; } }));
+Object.defineProperty(exports, "RetentionPolicy", ({ enumerable: true, get: function () { return jsapi_types_1.RetentionPolicy; } }));
+Object.defineProperty(exports, "StorageType", ({ enumerable: true, get: function () { return jsapi_types_1.StorageType; } }));
+Object.defineProperty(exports, "StoreCompression", ({ enumerable: true, get: function () { return jsapi_types_1.StoreCompression; } }));
+var jslister_1 = __nccwpck_require__(8035);
+Object.defineProperty(exports, "ListerImpl", ({ enumerable: true, get: function () { return jslister_1.ListerImpl; } }));
+var jserrors_1 = __nccwpck_require__(6659);
+Object.defineProperty(exports, "isMessageNotFound", ({ enumerable: true, get: function () { return jserrors_1.isMessageNotFound; } }));
+Object.defineProperty(exports, "JetStreamApiCodes", ({ enumerable: true, get: function () { return jserrors_1.JetStreamApiCodes; } }));
+Object.defineProperty(exports, "JetStreamApiError", ({ enumerable: true, get: function () { return jserrors_1.JetStreamApiError; } }));
+Object.defineProperty(exports, "JetStreamError", ({ enumerable: true, get: function () { return jserrors_1.JetStreamError; } }));
+Object.defineProperty(exports, "JetStreamStatus", ({ enumerable: true, get: function () { return jserrors_1.JetStreamStatus; } }));
+Object.defineProperty(exports, "JetStreamStatusError", ({ enumerable: true, get: function () { return jserrors_1.JetStreamStatusError; } }));
+Object.defineProperty(exports, "jserrors", ({ enumerable: true, get: function () { return jserrors_1.jserrors; } }));
+var jsutil_1 = __nccwpck_require__(7664);
+Object.defineProperty(exports, "validateStreamName", ({ enumerable: true, get: function () { return jsutil_1.validateStreamName; } }));
+//# sourceMappingURL=internal_mod.js.map
+
+/***/ }),
+
+/***/ 940:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+/*
+ * Copyright 2023-2026 The NATS Authors
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ * http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.PubHeaders = exports.PriorityPolicy = exports.ConsumerApiAction = exports.PersistMode = exports.StoreCompression = exports.ReplayPolicy = exports.AckPolicy = exports.DeliverPolicy = exports.StorageType = exports.DiscardPolicy = exports.RetentionPolicy = void 0;
+exports.defaultConsumer = defaultConsumer;
+const nats_core_1 = __nccwpck_require__(7516);
+exports.RetentionPolicy = {
+    /**
+     * Retain messages until the limits are reached, then trigger the discard policy.
+     */
+    Limits: "limits",
+    /**
+     * Retain messages while there is consumer interest on the particular subject.
+     */
+    Interest: "interest",
+    /**
+     * Retain messages until acknowledged
+     */
+    Workqueue: "workqueue",
+};
+exports.DiscardPolicy = {
+    /**
+     * Discard old messages to make room for the new ones
+     */
+    Old: "old",
+    /**
+     * Discard the new messages
+     */
+    New: "new",
+};
+exports.StorageType = {
+    /**
+     * Store persistently on files
+     */
+    File: "file",
+    /**
+     * Store in server memory - doesn't survive server restarts
+     */
+    Memory: "memory",
+};
+exports.DeliverPolicy = {
+    /**
+     * Deliver all messages
+     */
+    All: "all",
+    /**
+     * Deliver starting with the last message
+     */
+    Last: "last",
+    /**
+     * Deliver starting with new messages
+     */
+    New: "new",
+    /**
+     * Deliver starting with the specified sequence
+     */
+    StartSequence: "by_start_sequence",
+    /**
+     * Deliver starting with the specified time
+     */
+    StartTime: "by_start_time",
+    /**
+     * Deliver starting with the last messages for every subject
+     */
+    LastPerSubject: "last_per_subject",
+};
+exports.AckPolicy = {
+    /**
+     * Messages don't need to be Ack'ed.
+     */
+    None: "none",
+    /**
+     * Ack, acknowledges all messages with a lower sequence
+     */
+    All: "all",
+    /**
+     * All sequences must be explicitly acknowledged
+     */
+    Explicit: "explicit",
+    /**
+     * Functions like AckAll, but acks based on flow control responses. Used
+     * for durable mirror/source consumers (ADR-60). Available on server 2.14+.
+     */
+    FlowControl: "flow_control",
+    /**
+     * @ignore
+     */
+    NotSet: "",
+};
+exports.ReplayPolicy = {
+    /**
+     * Replays messages as fast as possible
+     */
+    Instant: "instant",
+    /**
+     * Replays messages following the original delay between messages
+     */
+    Original: "original",
+};
+exports.StoreCompression = {
+    /**
+     * No compression
+     */
+    None: "none",
+    /**
+     * S2 compression
+     */
+    S2: "s2",
+};
+exports.PersistMode = {
+    /**
+     * All writes are committed and stream data is synced to disk before the publish
+     * acknowledgement is sent.
+     * This is the default mode, and provides the strongest data durability guarantee.
+     */
+    Default: "default",
+    /**
+     * Writes to the stream are committed, but writes to the disk are asynchronously synced.
+     * The publish acknowledgement is sent before the sync to the disk is complete.
+     * This could result in data-loss if the server crashes before the sync is completed, however
+     * with an R3+ stream, the replication provides in-flight redundancy to reduce the likelihood of
+     * this occurring with distinct fault domains.
+     * This can significantly increase the publish throughput.
+     */
+    Async: "async",
+};
+exports.ConsumerApiAction = {
+    CreateOrUpdate: "",
+    Update: "update",
+    Create: "create",
+};
+exports.PriorityPolicy = {
+    None: "none",
+    Overflow: "overflow",
+    PinnedClient: "pinned_client",
+    Prioritized: "prioritized",
+};
+function defaultConsumer(name, opts = {}) {
+    return Object.assign({
+        name: name,
+        deliver_policy: exports.DeliverPolicy.All,
+        ack_policy: exports.AckPolicy.Explicit,
+        ack_wait: (0, nats_core_1.nanos)(30 * 1000),
+        replay_policy: exports.ReplayPolicy.Instant,
+    }, opts);
+}
+exports.PubHeaders = {
+    MsgIdHdr: "Nats-Msg-Id",
+    ExpectedStreamHdr: "Nats-Expected-Stream",
+    ExpectedLastSeqHdr: "Nats-Expected-Last-Sequence",
+    ExpectedLastMsgIdHdr: "Nats-Expected-Last-Msg-Id",
+    ExpectedLastSubjectSequenceHdr: "Nats-Expected-Last-Subject-Sequence",
+    ExpectedLastSubjectSequenceSubjectHdr: "Nats-Expected-Last-Subject-Sequence-Subject",
+    /**
+     * Sets the TTL for a message (Nanos value). Only have effect on streams that
+     * enable `StreamConfig.allow_msg_ttl`.
+     */
+    MessageTTL: "Nats-TTL",
+    Schedule: "Nats-Schedule",
+    ScheduleTarget: "Nats-Schedule-Target",
+    ScheduleSource: "Nats-Schedule-Source",
+    ScheduleTTL: "Nats-Schedule-TTL",
+    ScheduleTimeZone: "Nats-Schedule-Time-Zone",
+    ScheduleRollup: "Nats-Schedule-Rollup",
+    /**
+     * Set on messages produced by the scheduler. Holds the subject of the
+     * schedule that produced the message. Also used by clients to atomically
+     * cancel a schedule (set together with `ScheduleNext: "purge"`).
+     */
+    Scheduler: "Nats-Scheduler",
+    /**
+     * Set on messages produced by the scheduler. Holds the timestamp of the
+     * next invocation for cron schedules, or `purge` for delayed messages.
+     * Also used by clients with value `purge` to atomically cancel a schedule.
+     */
+    ScheduleNext: "Nats-Schedule-Next",
+};
+//# sourceMappingURL=jsapi_types.js.map
+
+/***/ }),
+
+/***/ 2833:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+/*
+ * Copyright 2021-2023 The NATS Authors
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ * http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.BaseApiClientImpl = void 0;
+exports.parseJsResponse = parseJsResponse;
+exports.defaultJsOptions = defaultJsOptions;
+const internal_1 = __nccwpck_require__(1124);
+const types_1 = __nccwpck_require__(8386);
+const jserrors_1 = __nccwpck_require__(6659);
+const defaultPrefix = "$JS.API";
+const defaultTimeout = 5000;
+function parseJsResponse(m) {
+    const v = JSON.parse(new TextDecoder().decode(m.data));
+    const r = v;
+    if (r.error) {
+        switch (r.error.err_code) {
+            case jserrors_1.JetStreamApiCodes.ConsumerNotFound:
+                throw new jserrors_1.ConsumerNotFoundError(r.error);
+            case jserrors_1.JetStreamApiCodes.StreamNotFound:
+                throw new jserrors_1.StreamNotFoundError(r.error);
+            case jserrors_1.JetStreamApiCodes.JetStreamNotEnabledForAccount: {
+                const jserr = new jserrors_1.JetStreamApiError(r.error);
+                throw new jserrors_1.JetStreamNotEnabled(jserr.message, { cause: jserr });
+            }
+            default:
+                throw new jserrors_1.JetStreamApiError(r.error);
+        }
+    }
+    return v;
+}
+function defaultJsOptions(opts) {
+    opts = opts || {};
+    if (opts.domain) {
+        opts.apiPrefix = `$JS.${opts.domain}.API`;
+        delete opts.domain;
+    }
+    return (0, internal_1.extend)({ apiPrefix: defaultPrefix, timeout: defaultTimeout }, opts);
+}
+class BaseApiClientImpl {
+    nc;
+    opts;
+    prefix;
+    timeout;
+    constructor(nc, opts) {
+        this.nc = nc;
+        opts = opts || {};
+        opts.watcherPrefix = opts.watcherPrefix || this.nc.options.inboxPrefix;
+        this.opts = defaultJsOptions(opts);
+        this._parseOpts();
+        this.prefix = this.opts.apiPrefix;
+        this.timeout = this.opts.timeout;
+    }
+    getOptions() {
+        return Object.assign({}, this.opts);
+    }
+    sendRequiredApiLevel() {
+        return this.opts.sendRequiredApiLevel === true;
+    }
+    _parseOpts() {
+        let prefix = this.opts.apiPrefix;
+        if (!prefix || prefix.length === 0) {
+            throw internal_1.errors.InvalidArgumentError.format("prefix", "cannot be empty");
+        }
+        const c = prefix[prefix.length - 1];
+        if (c === ".") {
+            prefix = prefix.substr(0, prefix.length - 1);
+        }
+        this.opts.apiPrefix = prefix;
+        // verify that watcherPrefix is valid
+        (0, internal_1.createInbox)(this.opts.watcherPrefix);
+    }
+    async _request(subj, data = null, opts) {
+        const { retries: r, minApiVersion, ...rest } = opts ?? {};
+        const reqOpts = { ...rest, timeout: this.timeout };
+        let a = internal_1.Empty;
+        if (data) {
+            a = new TextEncoder().encode(JSON.stringify(data));
+        }
+        if (typeof minApiVersion === "number") {
+            const h = reqOpts.headers ?? (0, internal_1.headers)();
+            h.set(types_1.JsHeaders.RequiredApiLevel, minApiVersion.toString());
+            reqOpts.headers = h;
+        }
+        let retries = r || 1;
+        retries = retries === -1 ? Number.MAX_SAFE_INTEGER : retries;
+        const bo = (0, internal_1.backoff)();
+        for (let i = 0; i < retries; i++) {
+            try {
+                const m = await this.nc.request(subj, a, reqOpts);
+                return this.parseJsResponse(m);
+            }
+            catch (err) {
+                const re = err instanceof internal_1.RequestError ? err : null;
+                if ((err instanceof internal_1.errors.TimeoutError || re?.isNoResponders()) &&
+                    i + 1 < retries) {
+                    await (0, internal_1.delay)(bo.backoff(i));
+                }
+                else {
+                    throw re?.isNoResponders()
+                        ? new jserrors_1.JetStreamNotEnabled("jetstream is not enabled", {
+                            cause: err,
+                        })
+                        : err;
+                }
+            }
+        }
+    }
+    async findStream(subject) {
+        const q = { subject };
+        const r = await this._request(`${this.prefix}.STREAM.NAMES`, q);
+        const names = r;
+        if (!names.streams || names.streams.length !== 1) {
+            throw jserrors_1.StreamNotFoundError.fromMessage("no stream matches subject");
+        }
+        return names.streams[0];
+    }
+    getConnection() {
+        return this.nc;
+    }
+    parseJsResponse(m) {
+        return parseJsResponse(m);
+    }
+}
+exports.BaseApiClientImpl = BaseApiClientImpl;
+//# sourceMappingURL=jsbaseclient_api.js.map
+
+/***/ }),
+
+/***/ 8695:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+/*
+ * Copyright 2022-2026 The NATS Authors
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ * http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.BatchPublisherImpl = exports.JetStreamClientImpl = exports.JetStreamManagerImpl = void 0;
+exports.startFastIngest = startFastIngest;
+exports.toJetStreamClient = toJetStreamClient;
+exports.jetstream = jetstream;
+exports.jetstreamManager = jetstreamManager;
+exports.scheduleSpecToHeader = scheduleSpecToHeader;
+const jsbaseclient_api_1 = __nccwpck_require__(2833);
+const jsmconsumer_api_1 = __nccwpck_require__(618);
+const internal_1 = __nccwpck_require__(1124);
+const jsmstream_api_1 = __nccwpck_require__(9866);
+const jsapi_types_1 = __nccwpck_require__(940);
+const jserrors_1 = __nccwpck_require__(6659);
+const jsm_direct_1 = __nccwpck_require__(397);
+/**
+ * Starts a fast-ingest batch on the stream that consumes `subj`. Internal
+ * export — exposed via `@nats-io/jetstream/internal` and intended for
+ * companion packages to wrap. Not part of the public {@link JetStreamClient}
+ * API.
+ */
+function startFastIngest(nc, subj, payload, opts, defaultTimeout = 5000) {
+    const { ackInterval, allowGaps, inboxPrefix, maxOutstandingAcks, ...publishOpts } = opts;
+    const prefix = inboxPrefix ?? "_INBOX";
+    if (!prefix || /\s/.test(prefix) || /[*>]/.test(prefix)) {
+        return Promise.reject(new Error(`inboxPrefix must be non-empty, no wildcards or whitespace (got "${prefix}")`));
+    }
+    const o = {
+        ackInterval: ackInterval ?? 10,
+        allowGaps,
+        inboxPrefix: prefix,
+        maxOutstandingAcks: Math.min(3, Math.max(1, maxOutstandingAcks ?? 2)),
+    };
+    const fi = new FastIngestImpl(nc, o, subj, defaultTimeout);
+    return fi.start(payload, publishOpts).then(() => fi);
+}
+function buildPublishHeaders(opts) {
+    const expect = opts.expect || {};
+    const mh = opts.headers || (0, internal_1.headers)();
+    if (opts.msgID) {
+        mh.set(jsapi_types_1.PubHeaders.MsgIdHdr, opts.msgID);
+    }
+    if (expect.lastMsgID) {
+        mh.set(jsapi_types_1.PubHeaders.ExpectedLastMsgIdHdr, expect.lastMsgID);
+    }
+    if (expect.streamName) {
+        mh.set(jsapi_types_1.PubHeaders.ExpectedStreamHdr, expect.streamName);
+    }
+    if (typeof expect.lastSequence === "number") {
+        mh.set(jsapi_types_1.PubHeaders.ExpectedLastSeqHdr, `${expect.lastSequence}`);
+    }
+    if (typeof expect.lastSubjectSequence === "number") {
+        mh.set(jsapi_types_1.PubHeaders.ExpectedLastSubjectSequenceHdr, `${expect.lastSubjectSequence}`);
+    }
+    if (expect.lastSubjectSequenceSubject) {
+        mh.set(jsapi_types_1.PubHeaders.ExpectedLastSubjectSequenceSubjectHdr, expect.lastSubjectSequenceSubject);
+    }
+    if (opts.ttl) {
+        mh.set(jsapi_types_1.PubHeaders.MessageTTL, `${opts.ttl}`);
+    }
+    if (opts.schedule && opts.cancelSchedule) {
+        throw new Error("schedule and cancelSchedule are mutually exclusive");
+    }
+    if (opts.schedule) {
+        const so = opts.schedule;
+        if (so.specification) {
+            mh.set(jsapi_types_1.PubHeaders.Schedule, scheduleSpecToHeader(so.specification));
+        }
+        if (so.target) {
+            mh.set(jsapi_types_1.PubHeaders.ScheduleTarget, so.target);
+        }
+        if (so.source) {
+            mh.set(jsapi_types_1.PubHeaders.ScheduleSource, so.source);
+        }
+        if (so.ttl) {
+            mh.set(jsapi_types_1.PubHeaders.ScheduleTTL, so.ttl);
+        }
+        if (so.timezone) {
+            mh.set(jsapi_types_1.PubHeaders.ScheduleTimeZone, so.timezone);
+        }
+        if (so.rollup) {
+            mh.set(jsapi_types_1.PubHeaders.ScheduleRollup, so.rollup);
+        }
+    }
+    if (opts.cancelSchedule) {
+        mh.set(jsapi_types_1.PubHeaders.Scheduler, opts.cancelSchedule.scheduleSubject);
+        mh.set(jsapi_types_1.PubHeaders.ScheduleNext, "purge");
+    }
+    return mh;
+}
+function toJetStreamClient(nc) {
+    //@ts-ignore: see if we have a nc
+    if (typeof nc.nc === "undefined") {
+        return jetstream(nc);
+    }
+    return nc;
+}
+/**
+ * Returns a {@link JetStreamClient} supported by the specified NatsConnection
+ * @param nc
+ * @param opts
+ */
+function jetstream(nc, opts = {}) {
+    return new JetStreamClientImpl(nc, opts);
+}
+/**
+ * Returns a {@link JetStreamManager} supported by the specified NatsConnection
+ * @param nc
+ * @param opts
+ */
+async function jetstreamManager(nc, opts = {}) {
+    const adm = new JetStreamManagerImpl(nc, opts);
+    if (opts.checkAPI !== false) {
+        try {
+            await adm.getAccountInfo();
+        }
+        catch (err) {
+            throw err;
+        }
+    }
+    return adm;
+}
+class JetStreamManagerImpl extends jsbaseclient_api_1.BaseApiClientImpl {
+    streams;
+    consumers;
+    direct;
+    constructor(nc, opts) {
+        super(nc, opts);
+        this.streams = new jsmstream_api_1.StreamAPIImpl(nc, opts);
+        this.consumers = new jsmconsumer_api_1.ConsumerAPIImpl(nc, opts);
+        this.direct = new jsm_direct_1.DirectStreamAPIImpl(nc, opts);
+    }
+    async getAccountInfo() {
+        const r = await this._request(`${this.prefix}.INFO`);
+        return r;
+    }
+    jetstream() {
+        return jetstream(this.nc, this.getOptions());
+    }
+    advisories() {
+        const iter = new internal_1.QueuedIteratorImpl();
+        this.nc.subscribe(`$JS.EVENT.ADVISORY.>`, {
+            callback: (err, msg) => {
+                if (err) {
+                    throw err;
+                }
+                try {
+                    const d = this.parseJsResponse(msg);
+                    const chunks = d.type.split(".");
+                    const kind = chunks[chunks.length - 1];
+                    iter.push({ kind: kind, data: d });
+                }
+                catch (err) {
+                    iter.stop(err);
+                }
+            },
+        });
+        return iter;
+    }
+}
+exports.JetStreamManagerImpl = JetStreamManagerImpl;
+/**
+ * Converts a {@link ScheduleSpec}, `Date`, or raw header string into the
+ * value sent on the `Nats-Schedule` header.
+ *
+ * Validates `every` interval is at least 1s (server minimum).
+ *
+ * @internal exported for testing only
+ */
+function scheduleSpecToHeader(spec) {
+    if (typeof spec === "string") {
+        return spec;
+    }
+    if (spec instanceof Date) {
+        return `@at ${spec.toISOString()}`;
+    }
+    if ("at" in spec) {
+        const iso = spec.at instanceof Date ? spec.at.toISOString() : spec.at;
+        return `@at ${iso}`;
+    }
+    if ("every" in spec) {
+        assertEveryAtLeastOneSecond(spec.every);
+        return `@every ${spec.every}`;
+    }
+    if ("cron" in spec) {
+        return spec.cron;
+    }
+    if ("predefined" in spec) {
+        return spec.predefined;
+    }
+    throw new Error("invalid schedule specification");
+}
+function assertEveryAtLeastOneSecond(d) {
+    const trimmed = d.trim();
+    const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g;
+    let totalMs = 0;
+    let pos = 0;
+    let m;
+    while ((m = re.exec(trimmed)) !== null) {
+        if (m.index !== pos)
+            break;
+        pos += m[0].length;
+        const n = parseFloat(m[1]);
+        const unit = m[2];
+        totalMs += unit === "ns"
+            ? n / 1e6
+            : unit === "us" || unit === "µs"
+                ? n / 1e3
+                : unit === "ms"
+                    ? n
+                    : unit === "s"
+                        ? n * 1e3
+                        : unit === "m"
+                            ? n * 60_000
+                            : n * 3_600_000;
+    }
+    if (trimmed === "" || pos !== trimmed.length) {
+        throw new Error(`@every: unrecognized duration format: "${d}"`);
+    }
+    if (totalMs < 1000) {
+        throw new Error("@every interval must be at least 1s");
+    }
+}
+class JetStreamClientImpl extends jsbaseclient_api_1.BaseApiClientImpl {
+    consumers;
+    streams;
+    consumerAPI;
+    streamAPI;
+    constructor(nc, opts) {
+        super(nc, opts);
+        this.consumerAPI = new jsmconsumer_api_1.ConsumerAPIImpl(nc, opts);
+        this.streamAPI = new jsmstream_api_1.StreamAPIImpl(nc, opts);
+        this.consumers = new jsmstream_api_1.ConsumersImpl(this.consumerAPI);
+        this.streams = new jsmstream_api_1.StreamsImpl(this.streamAPI);
+    }
+    jetstreamManager(checkAPI) {
+        if (checkAPI === undefined) {
+            checkAPI = this.opts.checkAPI;
+        }
+        const opts = Object.assign({}, this.opts, { checkAPI });
+        // fail early if watcherPrefix is bad
+        try {
+            (0, internal_1.createInbox)(opts.watcherPrefix);
+        }
+        catch (err) {
+            return Promise.reject(err);
+        }
+        return jetstreamManager(this.nc, opts);
+    }
+    get apiPrefix() {
+        return this.prefix;
+    }
+    startBatch(subj, payload, opts) {
+        const d = (0, internal_1.deferred)();
+        const bp = new BatchPublisherImpl(this);
+        bp.first(subj, payload, opts)
+            .then(() => {
+            d.resolve(bp);
+        })
+            .catch((err) => {
+            d.reject(err);
+        });
+        return d;
+    }
+    async _publish(subj, data = internal_1.Empty, opts) {
+        opts = opts || {};
+        opts = { ...opts };
+        if (opts.cancelSchedule &&
+            opts.cancelSchedule.scheduleSubject === subj) {
+            throw new Error("cancelSchedule.scheduleSubject must not equal the publish subject");
+        }
+        const mh = buildPublishHeaders(opts);
+        const to = opts.timeout || this.timeout;
+        const ro = {};
+        if (to) {
+            ro.timeout = to;
+        }
+        if (opts) {
+            ro.headers = mh;
+        }
+        let { retries } = opts;
+        retries = retries || 1;
+        const bo = (0, internal_1.backoff)();
+        let r = null;
+        for (let i = 0; i < retries; i++) {
+            try {
+                r = await this.nc.request(subj, data, ro);
+                // if here we succeeded
+                break;
+            }
+            catch (err) {
+                const re = err instanceof internal_1.RequestError ? err : null;
+                if ((err instanceof internal_1.errors.TimeoutError || re?.isNoResponders()) &&
+                    i + 1 < retries) {
+                    await (0, internal_1.delay)(bo.backoff(i));
+                }
+                else {
+                    throw re?.isNoResponders()
+                        ? new jserrors_1.JetStreamNotEnabled(`jetstream is not enabled`, {
+                            cause: err,
+                        })
+                        : err;
+                }
+            }
+        }
+        return r;
+    }
+    async publish(subj, data = internal_1.Empty, opts) {
+        const r = await this._publish(subj, data, opts);
+        const pa = this.parseJsResponse(r);
+        if (pa.stream === "") {
+            throw new jserrors_1.JetStreamError("invalid ack response");
+        }
+        pa.duplicate = pa.duplicate ? pa.duplicate : false;
+        return pa;
+    }
+}
+exports.JetStreamClientImpl = JetStreamClientImpl;
+class BatchPublisherImpl {
+    nc;
+    js;
+    id;
+    count;
+    done;
+    constructor(js) {
+        this.count = 0;
+        this.id = internal_1.nuid.next();
+        this.js = js;
+        this.nc = this.js.nc;
+        this.done = false;
+    }
+    async first(subj, payload, opts) {
+        opts = opts || {};
+        opts.headers = opts?.headers || (0, internal_1.headers)();
+        opts.headers.set("Nats-Batch-Id", this.id);
+        this.count++;
+        opts.headers.set("Nats-Batch-Sequence", this.count.toString());
+        const r = await this.js._publish(subj, payload, opts);
+        if (r.data.length > 0) {
+            this.js.parseJsResponse(r);
+        }
+    }
+    add(subj, payload, opts = { ack: false }) {
+        if (this.done) {
+            throw new Error("batch publisher is done");
+        }
+        opts.headers = opts?.headers || (0, internal_1.headers)();
+        opts.headers.set("Nats-Batch-Id", this.id);
+        this.count++;
+        opts.headers.set("Nats-Batch-Sequence", this.count.toString());
+        const hasAck = "ack" in opts && opts.ack === true;
+        if (hasAck) {
+            const d = (0, internal_1.deferred)();
+            this.js._publish(subj, payload, {
+                headers: opts.headers,
+                timeout: opts.timeout,
+            }).then((m) => {
+                if (m.data.length > 0) {
+                    this.js.parseJsResponse(m);
+                }
+                d.resolve();
+            }).catch((err) => {
+                this.done = true;
+                d.reject(err);
+            });
+            return d;
+        }
+        else {
+            return this.nc.publish(subj, payload, { headers: opts.headers });
+        }
+    }
+    async commit(subj, payload, opts = {}) {
+        if (this.done) {
+            throw new Error("batch publisher is done");
+        }
+        else {
+            this.done = true;
+        }
+        opts.headers = opts?.headers || (0, internal_1.headers)();
+        opts.headers.set("Nats-Batch-Id", this.id);
+        this.count++;
+        opts.headers.set("Nats-Batch-Sequence", this.count.toString());
+        opts.headers.set("Nats-Batch-Commit", "1");
+        const r = await this.js._publish(subj, payload, {
+            headers: opts.headers,
+            timeout: opts.timeout || 0,
+        });
+        const ack = r.json();
+        if (ack.count !== this.count) {
+            throw new Error("batch didn't contain number of published messages");
+        }
+        return ack;
+    }
+}
+exports.BatchPublisherImpl = BatchPublisherImpl;
+const BATCH_CLOSED = "batch closed";
+const FastIngestOp = {
+    Start: 0,
+    Append: 1,
+    Final: 2,
+    EOB: 3,
+    Ping: 4,
+};
+class FastIngestImpl {
+    batch;
+    nc;
+    batchSubj;
+    gapMode;
+    initialFlow;
+    seq;
+    acked;
+    ackInterval;
+    inboxPrefix;
+    maxOutstandingAcks;
+    defaultTimeout;
+    gapIter;
+    sub;
+    pending;
+    closed;
+    closeErr;
+    startDeferred;
+    closedDeferred;
+    constructor(nc, opts, firstSubj, defaultTimeout) {
+        this.nc = nc;
+        this.batchSubj = firstSubj;
+        this.gapMode = opts.allowGaps ? "ok" : "fail";
+        this.initialFlow = opts.ackInterval;
+        this.inboxPrefix = opts.inboxPrefix;
+        this.maxOutstandingAcks = opts.maxOutstandingAcks;
+        this.defaultTimeout = defaultTimeout;
+        this.batch = internal_1.nuid.next();
+        this.seq = 0;
+        this.acked = 0;
+        this.ackInterval = opts.ackInterval;
+        this.pending = new Map();
+        this.closed = false;
+        this.startDeferred = (0, internal_1.deferred)();
+        this.closedDeferred = (0, internal_1.deferred)();
+        // swallow unhandled rejection if caller never attaches to done()
+        this.closedDeferred.catch(() => { });
+        this.startDeferred.catch(() => { });
+        const inbox = `${this.inboxPrefix}.${this.batch}.>`;
+        this.sub = this.nc.subscribe(inbox, {
+            callback: (err, msg) => this.route(err, msg),
+        });
+    }
+    replyFor(op, seq) {
+        return `${this.inboxPrefix}.${this.batch}.${this.initialFlow}.${this.gapMode}.${seq}.${op}.$FI`;
+    }
+    start(payload, opts) {
+        this.seq = 1;
+        const rs = this.replyFor(FastIngestOp.Start, 1);
+        const headers = opts ? buildPublishHeaders(opts) : undefined;
+        this.nc.publish(this.batchSubj, payload, { reply: rs, headers });
+        return this.deadlineOrClose(this.startDeferred, opts?.timeout ?? this.defaultTimeout);
+    }
+    deadlineOrClose(p, ms) {
+        return (0, internal_1.deadline)(p, ms).catch((err) => {
+            if (!this.closed)
+                this.close(err);
+            throw err;
+        });
+    }
+    route(err, m) {
+        if (err) {
+            this.close(err);
+            return;
+        }
+        let data;
+        try {
+            data = (0, jsbaseclient_api_1.parseJsResponse)(m);
+        }
+        catch (err) {
+            this.close(err);
+            return;
+        }
+        // terminal pub ack (has `batch` field — discriminates from BatchFlowAck)
+        if ("batch" in data && typeof data.batch === "string") {
+            const ack = data;
+            const e = this.pending.get(m.subject);
+            if (e && (e.op === FastIngestOp.Final || e.op === FastIngestOp.EOB)) {
+                e.deferred.resolve(ack);
+                this.pending.delete(m.subject);
+            }
+            // resolve any stragglers (adds/pings awaiting flow ack) — batch is committed
+            for (const [, entry] of this.pending) {
+                if (entry.op === FastIngestOp.Append ||
+                    entry.op === FastIngestOp.Ping) {
+                    entry.deferred.resolve({ batchSeq: entry.seq, ackSeq: this.acked });
+                }
+                else {
+                    entry.deferred.reject(new Error(BATCH_CLOSED));
+                }
+            }
+            this.pending.clear();
+            this.resolveStart();
+            this.closedDeferred.resolve(ack);
+            this.closed = true;
+            this.gapIter?.stop();
+            this.sub.unsubscribe();
+            return;
+        }
+        const typed = data;
+        if (typed.type === "gap") {
+            if (this.gapIter) {
+                const g = data;
+                this.gapIter.push({ lastSeq: g.last_seq, seq: g.seq });
+            }
+            return;
+        }
+        // type:"err" is never reached here — parseJsResponse above throws on the
+        // nested `.error` field, which then closes the batch via the outer catch.
+        const fa = data;
+        if (typeof fa.msgs === "number")
+            this.ackInterval = fa.msgs;
+        // cumulative: advance, never regress, so a later ack covers lost earlier ones
+        if (typeof fa.seq === "number" && fa.seq > this.acked) {
+            this.acked = fa.seq;
+        }
+        this.resolveStart();
+        // exact-subject resolution: ping's flow ack or a blocked add
+        const exact = this.pending.get(m.subject);
+        if (exact &&
+            (exact.op === FastIngestOp.Append || exact.op === FastIngestOp.Ping)) {
+            exact.deferred.resolve({ batchSeq: exact.seq, ackSeq: this.acked });
+            this.pending.delete(m.subject);
+        }
+        // slide window: any blocked adds now within the allowed window resolve
+        for (const [rs, e] of this.pending) {
+            if (e.op === FastIngestOp.Append &&
+                e.seq - this.acked < this.ackInterval * this.maxOutstandingAcks) {
+                e.deferred.resolve({ batchSeq: e.seq, ackSeq: this.acked });
+                this.pending.delete(rs);
+            }
+        }
+    }
+    resolveStart() {
+        this.startDeferred.resolve();
+    }
+    close(err) {
+        this.closed = true;
+        this.closeErr = err;
+        for (const [, e] of this.pending)
+            e.deferred.reject(err);
+        this.pending.clear();
+        this.startDeferred.reject(err);
+        this.closedDeferred.reject(err);
+        this.gapIter?.stop();
+        this.sub.unsubscribe();
+    }
+    add(subj, payload, opts) {
+        if (this.closed)
+            return Promise.reject(new Error(BATCH_CLOSED));
+        const mySeq = ++this.seq;
+        const rs = this.replyFor(FastIngestOp.Append, mySeq);
+        const headers = opts ? buildPublishHeaders(opts) : undefined;
+        this.nc.publish(subj, payload, { reply: rs, headers });
+        if (mySeq - this.acked < this.ackInterval * this.maxOutstandingAcks) {
+            return Promise.resolve({ batchSeq: mySeq, ackSeq: this.acked });
+        }
+        const d = (0, internal_1.deferred)();
+        this.pending.set(rs, { seq: mySeq, op: FastIngestOp.Append, deferred: d });
+        return this.deadlineOrClose(d, opts?.timeout ?? this.defaultTimeout);
+    }
+    last(subj, payload, opts) {
+        if (this.closed)
+            return Promise.reject(new Error(BATCH_CLOSED));
+        const mySeq = ++this.seq;
+        const rs = this.replyFor(FastIngestOp.Final, mySeq);
+        const d = (0, internal_1.deferred)();
+        this.pending.set(rs, { seq: mySeq, op: FastIngestOp.Final, deferred: d });
+        const headers = opts ? buildPublishHeaders(opts) : undefined;
+        this.nc.publish(subj, payload, { reply: rs, headers });
+        return this.deadlineOrClose(d, opts?.timeout ?? this.defaultTimeout);
+    }
+    end(opts) {
+        if (this.closed)
+            return Promise.reject(new Error(BATCH_CLOSED));
+        const mySeq = ++this.seq;
+        const rs = this.replyFor(FastIngestOp.EOB, mySeq);
+        const d = (0, internal_1.deferred)();
+        this.pending.set(rs, { seq: mySeq, op: FastIngestOp.EOB, deferred: d });
+        const headers = opts ? buildPublishHeaders(opts) : undefined;
+        this.nc.publish(this.batchSubj, internal_1.Empty, { reply: rs, headers });
+        return this.deadlineOrClose(d, opts?.timeout ?? this.defaultTimeout);
+    }
+    ping(timeout = this.defaultTimeout) {
+        if (this.closed)
+            return Promise.reject(new Error(BATCH_CLOSED));
+        const rs = this.replyFor(FastIngestOp.Ping, this.seq);
+        // coalesce concurrent pings on same seq — same reply subject, one server ack
+        const existing = this.pending.get(rs);
+        if (existing && existing.op === FastIngestOp.Ping) {
+            return (0, internal_1.deadline)(existing.deferred, timeout);
+        }
+        const d = (0, internal_1.deferred)();
+        this.pending.set(rs, { seq: this.seq, op: FastIngestOp.Ping, deferred: d });
+        this.nc.publish(this.batchSubj, internal_1.Empty, { reply: rs });
+        return this.deadlineOrClose(d, timeout);
+    }
+    done() {
+        return this.closedDeferred;
+    }
+    gaps() {
+        if (!this.gapIter) {
+            this.gapIter = new internal_1.QueuedIteratorImpl();
+        }
+        return this.gapIter;
+    }
+}
+//# sourceMappingURL=jsclient.js.map
+
+/***/ }),
+
+/***/ 6659:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+/*
+ * Copyright 2024 Synadia Communications, Inc
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ * http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.jserrors = exports.StreamNotFoundError = exports.ConsumerNotFoundError = exports.JetStreamApiError = exports.InvalidNameError = exports.JetStreamApiCodes = exports.JetStreamStatus = exports.JetStreamStatusError = exports.JetStreamError = exports.JetStreamNotEnabled = void 0;
+exports.isMessageNotFound = isMessageNotFound;
+const types_1 = __nccwpck_require__(8386);
+class JetStreamNotEnabled extends Error {
+    constructor(message, opts) {
+        super(message, opts);
+        this.name = "JetStreamNotEnabled";
+    }
+}
+exports.JetStreamNotEnabled = JetStreamNotEnabled;
+class JetStreamError extends Error {
+    constructor(message, opts) {
+        super(message, opts);
+        this.name = "JetStreamError";
+    }
+}
+exports.JetStreamError = JetStreamError;
+class JetStreamStatusError extends JetStreamError {
+    code;
+    constructor(message, code, opts) {
+        super(message, opts);
+        this.code = code;
+        this.name = "JetStreamStatusError";
+    }
+}
+exports.JetStreamStatusError = JetStreamStatusError;
+class JetStreamStatus {
+    msg;
+    _description;
+    constructor(msg) {
+        this.msg = msg;
+        this._description = "";
+    }
+    static maybeParseStatus(msg) {
+        const status = new JetStreamStatus(msg);
+        return status.code === 0 ? null : status;
+    }
+    toError() {
+        return new JetStreamStatusError(this.description, this.code);
+    }
+    debug() {
+        console.log({
+            subject: this.msg.subject,
+            reply: this.msg.reply,
+            description: this.description,
+            status: this.code,
+            headers: this.msg.headers,
+        });
+    }
+    get code() {
+        return this.msg.headers?.code || 0;
+    }
+    get description() {
+        if (this._description === "") {
+            this._description = this.msg.headers?.description?.toLowerCase() || "";
+            if (this._description === "") {
+                this._description = this.code === 503 ? "no responders" : "unknown";
+            }
+        }
+        return this._description;
+    }
+    isIdleHeartbeat() {
+        return this.code === 100 && this.description === "idle heartbeat";
+    }
+    isFlowControlRequest() {
+        return this.code === 100 && this.description === "flowcontrol request";
+    }
+    parseHeartbeat() {
+        if (this.isIdleHeartbeat()) {
+            return {
+                type: "heartbeat",
+                lastConsumerSequence: parseInt(this.msg.headers?.get("Nats-Last-Consumer") || "0"),
+                lastStreamSequence: parseInt(this.msg.headers?.get("Nats-Last-Stream") || "0"),
+            };
+        }
+        return null;
+    }
+    isRequestTimeout() {
+        return this.code === 408 && this.description === "request timeout";
+    }
+    parseDiscard() {
+        const discard = {
+            msgsLeft: 0,
+            bytesLeft: 0,
+        };
+        const msgsLeft = this.msg.headers?.get(types_1.JsHeaders.PendingMessagesHdr);
+        if (msgsLeft) {
+            discard.msgsLeft = parseInt(msgsLeft);
+        }
+        const bytesLeft = this.msg.headers?.get(types_1.JsHeaders.PendingBytesHdr);
+        if (bytesLeft) {
+            discard.bytesLeft = parseInt(bytesLeft);
+        }
+        return discard;
+    }
+    isBadRequest() {
+        return this.code === 400;
+    }
+    isConsumerDeleted() {
+        return this.code === 409 && this.description === "consumer deleted";
+    }
+    isStreamDeleted() {
+        return this.code === 409 && this.description === "stream deleted";
+    }
+    isIdleHeartbeatMissed() {
+        return this.code === 409 && this.description === "idle heartbeats missed";
+    }
+    isMaxWaitingExceeded() {
+        return this.code === 409 && this.description === "exceeded maxwaiting";
+    }
+    isConsumerIsPushBased() {
+        return this.code === 409 && this.description === "consumer is push based";
+    }
+    isExceededMaxWaiting() {
+        return this.code === 409 &&
+            this.description.includes("exceeded maxwaiting");
+    }
+    isExceededMaxRequestBatch() {
+        return this.code === 409 &&
+            this.description.includes("exceeded maxrequestbatch");
+    }
+    isExceededMaxExpires() {
+        return this.code === 409 &&
+            this.description.includes("exceeded maxrequestexpires");
+    }
+    isExceededLimit() {
+        return this.isExceededMaxExpires() || this.isExceededMaxWaiting() ||
+            this.isExceededMaxRequestBatch() || this.isMessageSizeExceedsMaxBytes();
+    }
+    isMessageNotFound() {
+        return this.code === 404 && this.description === "message not found";
+    }
+    isNoResults() {
+        return this.code === 404 && this.description === "no results";
+    }
+    isMessageSizeExceedsMaxBytes() {
+        return this.code === 409 &&
+            this.description === "message size exceeds maxbytes";
+    }
+    isEndOfBatch() {
+        return this.code === 204 && this.description === "eob";
+    }
+}
+exports.JetStreamStatus = JetStreamStatus;
+exports.JetStreamApiCodes = {
+    ConsumerNotFound: 10014,
+    StreamNotFound: 10059,
+    JetStreamNotEnabledForAccount: 10039,
+    StreamWrongLastSequence: 10071,
+    StreamWrongLastSequenceUnknown: 10164,
+    NoMessageFound: 10037,
+};
+function isMessageNotFound(err) {
+    return err instanceof JetStreamApiError &&
+        err.code === exports.JetStreamApiCodes.NoMessageFound;
+}
+class InvalidNameError extends Error {
+    constructor(message = "", opts) {
+        super(message, opts);
+        this.name = "InvalidNameError";
+    }
+}
+exports.InvalidNameError = InvalidNameError;
+class JetStreamApiError extends Error {
+    #apiError;
+    constructor(jsErr, opts) {
+        super(jsErr.description, opts);
+        this.#apiError = jsErr;
+        this.name = "JetStreamApiError";
+    }
+    get code() {
+        return this.#apiError.err_code;
+    }
+    get status() {
+        return this.#apiError.code;
+    }
+    apiError() {
+        return Object.assign({}, this.#apiError);
+    }
+}
+exports.JetStreamApiError = JetStreamApiError;
+class ConsumerNotFoundError extends JetStreamApiError {
+    constructor(jsErr, opts) {
+        super(jsErr, opts);
+        this.name = "ConsumerNotFoundError";
+    }
+}
+exports.ConsumerNotFoundError = ConsumerNotFoundError;
+class StreamNotFoundError extends JetStreamApiError {
+    constructor(jsErr, opts) {
+        super(jsErr, opts);
+        this.name = "StreamNotFoundError";
+    }
+    static fromMessage(message) {
+        return new StreamNotFoundError({
+            err_code: exports.JetStreamApiCodes.StreamNotFound,
+            description: message,
+            code: 404,
+        });
+    }
+}
+exports.StreamNotFoundError = StreamNotFoundError;
+exports.jserrors = {
+    InvalidNameError,
+    ConsumerNotFoundError,
+    StreamNotFoundError,
+    JetStreamError,
+    JetStreamApiError,
+    JetStreamNotEnabled,
+};
+//# sourceMappingURL=jserrors.js.map
+
+/***/ }),
+
+/***/ 8035:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.ListerImpl = void 0;
+/*
+ * Copyright 2021-2024 The NATS Authors
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ * http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+const internal_1 = __nccwpck_require__(1124);
+class ListerImpl {
+    err;
+    offset;
+    pageInfo;
+    subject;
+    jsm;
+    filter;
+    payload;
+    constructor(subject, filter, jsm, payload) {
+        if (!subject) {
+            throw internal_1.errors.InvalidArgumentError.format("subject", "is required");
+        }
+        this.subject = subject;
+        this.jsm = jsm;
+        this.offset = 0;
+        this.pageInfo = {};
+        this.filter = filter;
+        this.payload = payload || {};
+    }
+    async next() {
+        if (this.err) {
+            return [];
+        }
+        if (this.pageInfo && this.offset >= this.pageInfo.total) {
+            return [];
+        }
+        const offset = { offset: this.offset };
+        if (this.payload) {
+            Object.assign(offset, this.payload);
+        }
+        try {
+            const r = await this.jsm._request(this.subject, offset, { timeout: this.jsm.timeout });
+            this.pageInfo = r;
+            // offsets are reported in total, so need to count
+            // all the entries returned
+            const count = this.countResponse(r);
+            if (count === 0) {
+                // we are done if we get a null set of infos
+                return [];
+            }
+            this.offset += count;
+            return this.filter(r);
+        }
+        catch (err) {
+            this.err = err;
+            throw err;
+        }
+    }
+    countResponse(r) {
+        switch (r?.type) {
+            case "io.nats.jetstream.api.v1.stream_names_response":
+            case "io.nats.jetstream.api.v1.stream_list_response":
+                return r.streams?.length || 0;
+            case "io.nats.jetstream.api.v1.consumer_list_response":
+                return r.consumers?.length || 0;
+            default:
+                console.error(`jslister.ts: unknown API response for paged output: ${r?.type}`);
+                // has to be a stream...
+                return r.streams?.length || 0;
+        }
+    }
+    async *[Symbol.asyncIterator]() {
+        let page = await this.next();
+        while (page.length > 0) {
+            for (const item of page) {
+                yield item;
+            }
+            page = await this.next();
+        }
+    }
+}
+exports.ListerImpl = ListerImpl;
+//# sourceMappingURL=jslister.js.map
+
+/***/ }),
+
+/***/ 397:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+/*
+ * Copyright 2021-2023 The NATS Authors
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ * http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.DirectConsumer = exports.DirectMsgImpl = exports.DirectStreamAPIImpl = void 0;
+const jsbaseclient_api_1 = __nccwpck_require__(2833);
+const types_1 = __nccwpck_require__(8386);
+const internal_1 = __nccwpck_require__(1124);
+const jsutil_1 = __nccwpck_require__(7664);
+const jserrors_1 = __nccwpck_require__(6659);
+class DirectStreamAPIImpl extends jsbaseclient_api_1.BaseApiClientImpl {
+    constructor(nc, opts) {
+        super(nc, opts);
+    }
+    async getMessage(stream, query) {
+        (0, jsutil_1.validateStreamName)(stream);
+        if ("start_time" in query) {
+            const { min, ok } = this.nc.features.get(internal_1.Feature.JS_BATCH_DIRECT_GET);
+            if (!ok) {
+                throw new Error(`start_time direct option require server ${min}`);
+            }
+        }
+        // if doing a last_by_subj request, we append the subject
+        // this allows last_by_subj to be subject to permissions (KV)
+        let qq = query;
+        const { last_by_subj } = qq;
+        if (last_by_subj) {
+            qq = null;
+        }
+        const payload = qq ? JSON.stringify(qq) : internal_1.Empty;
+        const pre = this.opts.apiPrefix || "$JS.API";
+        const subj = last_by_subj
+            ? `${pre}.DIRECT.GET.${stream}.${last_by_subj}`
+            : `${pre}.DIRECT.GET.${stream}`;
+        const r = await this.nc.request(subj, payload, { timeout: this.timeout });
+        if (r.headers?.code !== 0) {
+            const status = new jserrors_1.JetStreamStatus(r);
+            if (status.isMessageNotFound()) {
+                return Promise.resolve(null);
+            }
+            else {
+                return Promise.reject(status.toError());
+            }
+        }
+        const dm = new DirectMsgImpl(r);
+        return Promise.resolve(dm);
+    }
+    getBatch(stream, opts) {
+        opts.batch = opts.batch || 1024;
+        return this.get(stream, opts);
+    }
+    getLastMessagesFor(stream, opts) {
+        return this.get(stream, opts);
+    }
+    get(stream, opts) {
+        opts = { ...opts };
+        const { min, ok } = this.nc.features.get(internal_1.Feature.JS_BATCH_DIRECT_GET);
+        if (!ok) {
+            return Promise.reject(new Error(`batch direct require server ${min}`));
+        }
+        (0, jsutil_1.validateStreamName)(stream);
+        const callback = typeof opts.callback === "function" ? opts.callback : null;
+        const iter = new internal_1.QueuedIteratorImpl();
+        function pushIter(done, d) {
+            if (done) {
+                iter.push(() => {
+                    done.err ? iter.stop(done.err) : iter.stop();
+                });
+                return;
+            }
+            iter.push(d);
+        }
+        function pushCb(done, m) {
+            const cb = callback;
+            if (typeof m === "function") {
+                m();
+                return;
+            }
+            cb(done, m);
+        }
+        if (callback) {
+            iter.iterClosed.then((err) => {
+                push({ err: err ? err : undefined }, {});
+                sub.unsubscribe();
+            });
+        }
+        const push = callback ? pushCb : pushIter;
+        const inbox = (0, internal_1.createInbox)(this.nc.options.inboxPrefix);
+        let batchSupported = false;
+        const sub = this.nc.subscribe(inbox, {
+            timeout: 5000,
+            callback: (err, msg) => {
+                if (err) {
+                    iter.stop(err);
+                    sub.unsubscribe();
+                    return;
+                }
+                const status = jserrors_1.JetStreamStatus.maybeParseStatus(msg);
+                if (status) {
+                    if (status.isNoResults()) {
+                        push({}, () => {
+                            iter.stop();
+                        });
+                    }
+                    if (status.isEndOfBatch()) {
+                        push({}, () => {
+                            iter.stop();
+                        });
+                    }
+                    else {
+                        const err = status.toError();
+                        push({ err }, () => {
+                            iter.stop(err);
+                        });
+                    }
+                    return;
+                }
+                if (!batchSupported) {
+                    if (typeof msg.headers?.get("Nats-Num-Pending") !== "string") {
+                        // no batch/max_bytes option was provided, so single response
+                        sub.unsubscribe();
+                        push({}, () => {
+                            iter.stop();
+                        });
+                    }
+                    else {
+                        batchSupported = true;
+                    }
+                }
+                push(null, new DirectMsgImpl(msg));
+            },
+        });
+        const pre = this.opts.apiPrefix || "$JS.API";
+        const subj = `${pre}.DIRECT.GET.${stream}`;
+        const payload = JSON.stringify(opts, (key, value) => {
+            if ((key === "up_to_time" || key === "start_time") && value instanceof Date) {
+                return value.toISOString();
+            }
+            return value;
+        });
+        this.nc.publish(subj, payload, { reply: inbox });
+        return Promise.resolve(iter);
+    }
+}
+exports.DirectStreamAPIImpl = DirectStreamAPIImpl;
+class DirectMsgImpl {
+    data;
+    header;
+    constructor(m) {
+        if (!m.headers) {
+            throw new Error("headers expected");
+        }
+        this.data = m.data;
+        this.header = m.headers;
+    }
+    get subject() {
+        return this.header.last(types_1.DirectMsgHeaders.Subject);
+    }
+    get seq() {
+        const v = this.header.last(types_1.DirectMsgHeaders.Sequence);
+        return typeof v === "string" ? parseInt(v) : 0;
+    }
+    get time() {
+        return new Date(Date.parse(this.timestamp));
+    }
+    get timestamp() {
+        return this.header.last(types_1.DirectMsgHeaders.TimeStamp);
+    }
+    get stream() {
+        return this.header.last(types_1.DirectMsgHeaders.Stream);
+    }
+    get lastSequence() {
+        const v = this.header.last(types_1.DirectMsgHeaders.LastSequence);
+        return typeof v === "string" ? parseInt(v) : 0;
+    }
+    get pending() {
+        const v = this.header.last(types_1.DirectMsgHeaders.NumPending);
+        // pre-2.12, we reduced the count by 1, as the server reported
+        // the eod message
+        return typeof v === "string" ? parseInt(v) : -1;
+    }
+    json(reviver) {
+        return JSON.parse(new TextDecoder().decode(this.data), reviver);
+    }
+    string() {
+        return internal_1.TD.decode(this.data);
+    }
+}
+exports.DirectMsgImpl = DirectMsgImpl;
+function isDirectBatchStartTime(t) {
+    return typeof t === "object" && "start_time" in t;
+}
+function isMaxBytes(t) {
+    return typeof t === "object" && "max_bytes" in t;
+}
+class DirectConsumer {
+    stream;
+    api;
+    cursor;
+    listeners;
+    start;
+    constructor(stream, api, start) {
+        this.stream = stream;
+        this.api = api;
+        this.cursor = { last: 0 };
+        this.listeners = [];
+        this.start = start;
+    }
+    getOptions(opts) {
+        opts = opts || {};
+        const dbo = {};
+        if (this.cursor.last === 0) {
+            // we have never pulled, honor initial request options
+            if (isDirectBatchStartTime(this.start)) {
+                dbo.start_time = this.start.start_time;
+            }
+            else {
+                dbo.seq = this.start.seq || 1;
+            }
+        }
+        else {
+            dbo.seq = this.cursor.last + 1;
+        }
+        if (isMaxBytes(opts)) {
+            dbo.max_bytes = opts.max_bytes;
+        }
+        else {
+            dbo.batch = opts.batch ?? 100;
+        }
+        return dbo;
+    }
+    status() {
+        const iter = new internal_1.QueuedIteratorImpl();
+        this.listeners.push(iter);
+        return iter;
+    }
+    notify(n) {
+        if (this.listeners.length > 0) {
+            (() => {
+                const remove = [];
+                this.listeners.forEach((l) => {
+                    const qi = l;
+                    if (!qi.done) {
+                        qi.push(n);
+                    }
+                    else {
+                        remove.push(qi);
+                    }
+                });
+                this.listeners = this.listeners.filter((l) => !remove.includes(l));
+            })();
+        }
+    }
+    debug() {
+        console.log(this.cursor);
+    }
+    consume(opts) {
+        let pending;
+        let requestDone;
+        const qi = new internal_1.QueuedIteratorImpl();
+        (async () => {
+            while (true) {
+                // if we have nothing pending, slow it down
+                // on the first pull pending doesn't exist so no delay
+                if (this.cursor.pending === 0) {
+                    this.notify({
+                        type: "debug",
+                        code: 0,
+                        description: "sleeping for 2500",
+                    });
+                    pending = (0, internal_1.delay)(2500);
+                    await pending;
+                }
+                // check that we are still supposed to be running
+                // pending could have released if the iter closed
+                if (qi.done) {
+                    break;
+                }
+                requestDone = (0, internal_1.deferred)();
+                const dbo = this.getOptions(opts);
+                this.notify({
+                    type: "next",
+                    options: Object.assign({}, opts),
+                });
+                dbo.callback = (r, sm) => {
+                    if (r) {
+                        // if the current fetch is done, ready to schedule the next
+                        if (r.err) {
+                            if (r.err instanceof jserrors_1.JetStreamStatusError) {
+                                this.notify({
+                                    type: "debug",
+                                    code: r.err.code,
+                                    description: r.err.message,
+                                });
+                            }
+                            else {
+                                this.notify({
+                                    type: "debug",
+                                    code: 0,
+                                    description: r.err.message,
+                                });
+                            }
+                        }
+                        requestDone.resolve();
+                    }
+                    else if (sm.lastSequence > 0 && sm.lastSequence !== this.cursor.last) {
+                        // need to reset
+                        src.stop();
+                        requestDone.resolve();
+                        this.notify({
+                            type: "reset",
+                            name: "direct",
+                        });
+                    }
+                    else {
+                        qi.push(sm);
+                        qi.received++;
+                        this.cursor.last = sm.seq;
+                        this.cursor.pending = sm.pending;
+                    }
+                };
+                const src = await this.api.getBatch(this.stream, dbo);
+                qi.iterClosed.then(() => {
+                    src.stop();
+                    pending?.cancel();
+                    requestDone?.resolve();
+                });
+                await requestDone;
+            }
+        })().catch((err) => {
+            qi.stop(err);
+        });
+        return Promise.resolve(qi);
+    }
+    async fetch(opts) {
+        const dbo = this.getOptions(opts);
+        const qi = new internal_1.QueuedIteratorImpl();
+        const src = await this.api.get(this.stream, Object.assign({
+            callback: (done, sm) => {
+                if (done) {
+                    // the server sent error or is done, we are done
+                    qi.push(() => {
+                        done.err ? qi.stop(done.err) : qi.stop();
+                    });
+                }
+                else if (sm.lastSequence > 0 && sm.lastSequence !== this.cursor.last) {
+                    // we are done early because the sequence jumped unexpectedly
+                    qi.push(() => {
+                        qi.stop();
+                    });
+                    src.stop();
+                }
+                else {
+                    // pass-through to client, and record
+                    qi.push(sm);
+                    qi.received++;
+                    this.cursor.last = sm.seq;
+                    this.cursor.pending = sm.pending;
+                }
+            },
+        }, dbo));
+        qi.iterClosed.then(() => {
+            src.stop();
+        });
+        return qi;
+    }
+    async next() {
+        const sm = await this.api.getMessage(this.stream, {
+            seq: this.cursor.last + 1,
+        });
+        const seq = sm?.seq;
+        if (seq) {
+            this.cursor.last = seq;
+        }
+        return sm;
+    }
+}
+exports.DirectConsumer = DirectConsumer;
+//# sourceMappingURL=jsm_direct.js.map
+
+/***/ }),
+
+/***/ 618:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.ConsumerAPIImpl = void 0;
+/*
+ * Copyright 2021-2024 The NATS Authors
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ * http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+const jsbaseclient_api_1 = __nccwpck_require__(2833);
+const jslister_1 = __nccwpck_require__(8035);
+const jsutil_1 = __nccwpck_require__(7664);
+const internal_1 = __nccwpck_require__(1124);
+const jsapi_types_1 = __nccwpck_require__(940);
+class ConsumerAPIImpl extends jsbaseclient_api_1.BaseApiClientImpl {
+    constructor(nc, opts) {
+        super(nc, opts);
+    }
+    async addUpdate(stream, cfg, opts, delta) {
+        (0, jsutil_1.validateStreamName)(stream);
+        opts = opts || {};
+        if (cfg.deliver_group && cfg.flow_control) {
+            throw internal_1.InvalidArgumentError.format(["flow_control", "deliver_group"], "are mutually exclusive");
+        }
+        if (cfg.deliver_group && cfg.idle_heartbeat) {
+            throw internal_1.InvalidArgumentError.format(["idle_heartbeat", "deliver_group"], "are mutually exclusive");
+        }
+        if (isPriorityGroup(cfg)) {
+            const { min, ok } = this.nc.features.get(internal_1.Feature.JS_PRIORITY_GROUPS);
+            if (!ok) {
+                throw new Error(`priority_groups require server ${min}`);
+            }
+            if (cfg.deliver_subject) {
+                throw internal_1.InvalidArgumentError.format("deliver_subject", "cannot be set when using priority groups");
+            }
+            validatePriorityGroups(cfg);
+        }
+        const cr = {};
+        cr.config = cfg;
+        cr.stream_name = stream;
+        cr.action = opts.action || jsapi_types_1.ConsumerApiAction.Create;
+        cr.pedantic = opts.pedantic || false;
+        if (cr.config.durable_name) {
+            (0, jsutil_1.validateDurableName)(cr.config.durable_name);
+        }
+        const nci = this.nc;
+        let { min, ok: newAPI } = nci.features.get(internal_1.Feature.JS_NEW_CONSUMER_CREATE_API);
+        const name = cfg.name === "" ? undefined : cfg.name;
+        if (name && !newAPI) {
+            throw internal_1.InvalidArgumentError.format("name", `requires server ${min}`);
+        }
+        if (name) {
+            try {
+                (0, jsutil_1.minValidation)("name", name);
+            }
+            catch (err) {
+                // if we have a cannot contain the message, massage a bit
+                const m = err.message;
+                const idx = m.indexOf("cannot contain");
+                if (idx !== -1) {
+                    throw new Error(`consumer 'name' ${m.substring(idx)}`);
+                }
+                throw err;
+            }
+        }
+        let subj;
+        let consumerName = "";
+        // new api doesn't support multiple filter subjects
+        // this delayed until here because the consumer in an update could have
+        // been created with the new API, and have a `name`
+        if (Array.isArray(cfg.filter_subjects)) {
+            const { min, ok } = nci.features.get(internal_1.Feature.JS_MULTIPLE_CONSUMER_FILTER);
+            if (!ok) {
+                throw internal_1.InvalidArgumentError.format("filter_subjects", `requires server ${min}`);
+            }
+            newAPI = false;
+        }
+        if (cfg.metadata) {
+            const { min, ok } = nci.features.get(internal_1.Feature.JS_STREAM_CONSUMER_METADATA);
+            if (!ok) {
+                throw internal_1.InvalidArgumentError.format("metadata", `requires server ${min}`);
+            }
+        }
+        if (newAPI) {
+            consumerName = cfg.name ?? cfg.durable_name ?? "";
+        }
+        if (consumerName !== "") {
+            let fs = cfg.filter_subject ?? undefined;
+            if (fs === ">") {
+                fs = undefined;
+            }
+            subj = fs !== undefined
+                ? `${this.prefix}.CONSUMER.CREATE.${stream}.${consumerName}.${fs}`
+                : `${this.prefix}.CONSUMER.CREATE.${stream}.${consumerName}`;
+        }
+        else {
+            subj = cfg.durable_name
+                ? `${this.prefix}.CONSUMER.DURABLE.CREATE.${stream}.${cfg.durable_name}`
+                : `${this.prefix}.CONSUMER.CREATE.${stream}`;
+        }
+        // when called from update(), assert api level only on the partial delta
+        // so unrelated edits to a consumer that already has level-1 fields don't
+        // send a spurious Nats-Required-Api-Level header
+        const assertCfg = delta ?? cr.config;
+        const r = await this._request(subj, cr, { ...opts, ...this.requiredApiOpts(assertCfg) });
+        return r;
+    }
+    // mirrors server/jetstream_versioning.go:setStaticConsumerMetadata
+    minConsumerApi(c) {
+        if (c.ack_policy === jsapi_types_1.AckPolicy.FlowControl)
+            return 4;
+        if (typeof c.pause_until === "string" && c.pause_until !== "")
+            return 1;
+        if (c.priority_policy !== undefined &&
+            c.priority_policy !== jsapi_types_1.PriorityPolicy.None)
+            return 1;
+        if (typeof c.priority_timeout === "number" && c.priority_timeout > 0) {
+            return 1;
+        }
+        if (Array.isArray(c.priority_groups) && c.priority_groups.length > 0) {
+            return 1;
+        }
+        return 0;
+    }
+    requiredApiOpts(c) {
+        if (!this.sendRequiredApiLevel())
+            return {};
+        const minApiVersion = this.minConsumerApi(c);
+        return minApiVersion > 0 ? { minApiVersion } : {};
+    }
+    add(stream, cfg, opts) {
+        // in the previous API 3rd arg was a hidden arg, the action - a string
+        opts = opts || {};
+        let action = jsapi_types_1.ConsumerApiAction.Create;
+        if (typeof opts === "string") {
+            action = opts;
+            opts = {};
+        }
+        const cco = Object.assign({}, { action }, opts);
+        return this.addUpdate(stream, cfg, cco);
+    }
+    async update(stream, durable, cfg) {
+        const ci = await this.info(stream, durable);
+        const changable = cfg;
+        return this.addUpdate(stream, Object.assign(ci.config, changable), { action: jsapi_types_1.ConsumerApiAction.Update }, changable);
+    }
+    async info(stream, name) {
+        (0, jsutil_1.validateStreamName)(stream);
+        (0, jsutil_1.validateDurableName)(name);
+        const r = await this._request(`${this.prefix}.CONSUMER.INFO.${stream}.${name}`);
+        return r;
+    }
+    async delete(stream, name) {
+        (0, jsutil_1.validateStreamName)(stream);
+        (0, jsutil_1.validateDurableName)(name);
+        const r = await this._request(`${this.prefix}.CONSUMER.DELETE.${stream}.${name}`);
+        const cr = r;
+        return cr.success;
+    }
+    list(stream) {
+        (0, jsutil_1.validateStreamName)(stream);
+        const filter = (v) => {
+            const clr = v;
+            return clr.consumers;
+        };
+        const subj = `${this.prefix}.CONSUMER.LIST.${stream}`;
+        return new jslister_1.ListerImpl(subj, filter, this);
+    }
+    // Fixme: the API returns the number of nanoseconds, but really should return
+    //  millis,
+    pause(stream, name, until) {
+        const subj = `${this.prefix}.CONSUMER.PAUSE.${stream}.${name}`;
+        const opts = {
+            pause_until: until.toISOString(),
+        };
+        return this._request(subj, opts);
+    }
+    // Fixme: the API returns the number of nanoseconds, but really should return
+    //  millis,
+    resume(stream, name) {
+        return this.pause(stream, name, new Date(0));
+    }
+    unpin(stream, name, group) {
+        const subj = `${this.prefix}.CONSUMER.UNPIN.${stream}.${name}`;
+        return this._request(subj, { group });
+    }
+    async reset(stream, name, seq) {
+        (0, jsutil_1.validateStreamName)(stream);
+        (0, jsutil_1.validateDurableName)(name);
+        const nci = this.nc;
+        const { min, ok } = nci.features.get(internal_1.Feature.JS_CONSUMER_RESET);
+        if (!ok) {
+            throw new Error(`consumer reset requires server ${min}`);
+        }
+        // seq === 0 is intentionally allowed: server treats it the same as an
+        // empty body and resets the consumer to ack_floor + 1 (ADR-60).
+        if (typeof seq === "number" && (!Number.isInteger(seq) || seq < 0)) {
+            throw internal_1.InvalidArgumentError.format("seq", "must be a non-negative integer");
+        }
+        const subj = `${this.prefix}.CONSUMER.RESET.${stream}.${name}`;
+        const body = typeof seq === "number" ? { seq } : undefined;
+        const r = await this._request(subj, body);
+        return r;
+    }
+}
+exports.ConsumerAPIImpl = ConsumerAPIImpl;
+function isPriorityGroup(config) {
+    const pg = config;
+    return pg && pg.priority_groups !== undefined ||
+        pg.priority_policy !== undefined;
+}
+function validatePriorityGroups(pg) {
+    if (isPriorityGroup(pg)) {
+        if (!Array.isArray(pg.priority_groups)) {
+            throw internal_1.InvalidArgumentError.format(["priority_groups"], "must be an array");
+        }
+        if (pg.priority_groups.length === 0) {
+            throw internal_1.InvalidArgumentError.format(["priority_groups"], "must have at least one group");
+        }
+        pg.priority_groups.forEach((g) => {
+            (0, jsutil_1.minValidation)("priority_group", g);
+            if (g.length > 16) {
+                throw internal_1.errors.InvalidArgumentError.format("group", "must be 16 characters or less");
+            }
+        });
+        if (pg.priority_policy !== jsapi_types_1.PriorityPolicy.None &&
+            pg.priority_policy !== jsapi_types_1.PriorityPolicy.Overflow &&
+            pg.priority_policy !== jsapi_types_1.PriorityPolicy.PinnedClient &&
+            pg.priority_policy !== jsapi_types_1.PriorityPolicy.Prioritized) {
+            throw internal_1.InvalidArgumentError.format(["priority_policy"], "must be 'none', 'prioritized', 'overflow', or 'pinned_client'");
+        }
+    }
+}
+//# sourceMappingURL=jsmconsumer_api.js.map
+
+/***/ }),
+
+/***/ 9687:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+/*
+ * Copyright 2021-2024 The NATS Authors
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ * http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.JsMsgImpl = exports.ACK = void 0;
+exports.toJsMsg = toJsMsg;
+exports.parseInfo = parseInfo;
+const internal_1 = __nccwpck_require__(1124);
+exports.ACK = Uint8Array.of(43, 65, 67, 75);
+const NAK = Uint8Array.of(45, 78, 65, 75);
+const WPI = Uint8Array.of(43, 87, 80, 73);
+const NXT = Uint8Array.of(43, 78, 88, 84);
+const TERM = Uint8Array.of(43, 84, 69, 82, 77);
+const SPACE = Uint8Array.of(32);
+function toJsMsg(m, ackTimeout = 5000) {
+    return new JsMsgImpl(m, ackTimeout);
+}
+function parseInfo(s) {
+    const tokens = s.split(".");
+    if (tokens.length === 9) {
+        tokens.splice(2, 0, "_", "");
+    }
+    if ((tokens.length < 11) || tokens[0] !== "$JS" || tokens[1] !== "ACK") {
+        throw new Error(`unable to parse delivery info - not a jetstream message`);
+    }
+    // old
+    // "$JS.ACK.<stream>.<consumer>.<deliveryCount><streamSeq><deliverySequence>.<timestamp>.<pending>"
+    // new
+    // $JS.ACK.<domain>.<accounthash>.<stream>.<consumer>.<deliveryCount>.<streamSeq>.<deliverySequence>.<timestamp>.<pending>.<random>
+    const di = {};
+    // if domain is "_", replace with blank
+    di.domain = tokens[2] === "_" ? "" : tokens[2];
+    di.account_hash = tokens[3];
+    di.stream = tokens[4];
+    di.consumer = tokens[5];
+    di.deliveryCount = parseInt(tokens[6], 10);
+    di.redelivered = di.deliveryCount > 1;
+    di.streamSequence = parseInt(tokens[7], 10);
+    di.deliverySequence = parseInt(tokens[8], 10);
+    di.timestampNanos = parseInt(tokens[9], 10);
+    di.pending = parseInt(tokens[10], 10);
+    return di;
+}
+function parseTimestampNanos(s) {
+    const tokens = s.split(".");
+    if (tokens.length === 9) {
+        tokens.splice(2, 0, "_", "");
+    }
+    if ((tokens.length < 11) || tokens[0] !== "$JS" || tokens[1] !== "ACK") {
+        throw new Error(`unable to parse delivery info - not a jetstream message`);
+    }
+    return BigInt(tokens[9]);
+}
+class JsMsgImpl {
+    msg;
+    di;
+    didAck;
+    timeout;
+    constructor(msg, timeout) {
+        this.msg = msg;
+        this.didAck = false;
+        this.timeout = timeout;
+    }
+    get subject() {
+        return this.msg.subject;
+    }
+    get sid() {
+        return this.msg.sid;
+    }
+    get data() {
+        return this.msg.data;
+    }
+    get headers() {
+        return this.msg.headers;
+    }
+    get info() {
+        if (!this.di) {
+            this.di = parseInfo(this.reply);
+        }
+        return this.di;
+    }
+    get redelivered() {
+        return this.info.deliveryCount > 1;
+    }
+    get reply() {
+        return this.msg.reply || "";
+    }
+    get seq() {
+        return this.info.streamSequence;
+    }
+    get time() {
+        const ms = (0, internal_1.millis)(this.info.timestampNanos);
+        return new Date(ms);
+    }
+    get timestamp() {
+        return this.time.toISOString();
+    }
+    get timestampNanos() {
+        return parseTimestampNanos(this.reply);
+    }
+    doAck(payload) {
+        if (!this.didAck) {
+            // all acks are final with the exception of +WPI
+            this.didAck = !this.isWIP(payload);
+            this.msg.respond(payload);
+        }
+    }
+    isWIP(p) {
+        return p.length === 4 && p[0] === WPI[0] && p[1] === WPI[1] &&
+            p[2] === WPI[2] && p[3] === WPI[3];
+    }
+    // this has to dig into the internals as the message has access
+    // to the protocol but not the high-level client.
+    async ackAck(opts) {
+        const d = (0, internal_1.deferred)();
+        if (!this.didAck) {
+            this.didAck = true;
+            if (this.msg.reply) {
+                opts = opts || {};
+                opts.timeout = opts.timeout || this.timeout;
+                const mi = this.msg;
+                const proto = mi.publisher;
+                const trace = !(proto.options?.noAsyncTraces || false);
+                const r = new internal_1.RequestOne(proto.muxSubscriptions, this.msg.reply, {
+                    timeout: opts.timeout,
+                }, trace);
+                proto.request(r);
+                try {
+                    proto.publish(this.msg.reply, exports.ACK, {
+                        reply: `${proto.muxSubscriptions.baseInbox}${r.token}`,
+                    });
+                }
+                catch (err) {
+                    r.cancel(err);
+                }
+                try {
+                    await Promise.race([r.timer, r.deferred]);
+                    d.resolve(true);
+                }
+                catch (err) {
+                    r.cancel(err);
+                    d.reject(err);
+                }
+            }
+            else {
+                d.resolve(false);
+            }
+        }
+        else {
+            d.resolve(false);
+        }
+        return d;
+    }
+    ack() {
+        this.doAck(exports.ACK);
+    }
+    nak(millis) {
+        let payload = NAK;
+        if (millis) {
+            payload = new TextEncoder().encode(`-NAK ${JSON.stringify({ delay: (0, internal_1.nanos)(millis) })}`);
+        }
+        this.doAck(payload);
+    }
+    working() {
+        this.doAck(WPI);
+    }
+    next(subj, opts = { batch: 1 }) {
+        const args = {};
+        args.batch = opts.batch || 1;
+        args.no_wait = opts.no_wait || false;
+        if (opts.expires && opts.expires > 0) {
+            args.expires = (0, internal_1.nanos)(opts.expires);
+        }
+        const data = new TextEncoder().encode(JSON.stringify(args));
+        const payload = internal_1.DataBuffer.concat(NXT, SPACE, data);
+        const reqOpts = subj ? { reply: subj } : undefined;
+        this.msg.respond(payload, reqOpts);
+    }
+    term(reason = "") {
+        let term = TERM;
+        if (reason?.length > 0) {
+            term = new TextEncoder().encode(`+TERM ${reason}`);
+        }
+        this.doAck(term);
+    }
+    json() {
+        return this.msg.json();
+    }
+    string() {
+        return this.msg.string();
+    }
+}
+exports.JsMsgImpl = JsMsgImpl;
+//# sourceMappingURL=jsmsg.js.map
+
+/***/ }),
+
+/***/ 9866:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+/*
+ * Copyright 2021-2025 The NATS Authors
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ * http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.StreamsImpl = exports.StoredMsgImpl = exports.StreamAPIImpl = exports.StreamImpl = exports.ConsumersImpl = void 0;
+exports.convertStreamSourceDomain = convertStreamSourceDomain;
+const internal_1 = __nccwpck_require__(1124);
+const jsbaseclient_api_1 = __nccwpck_require__(2833);
+const jslister_1 = __nccwpck_require__(8035);
+const jsutil_1 = __nccwpck_require__(7664);
+const types_1 = __nccwpck_require__(8386);
+const jsapi_types_1 = __nccwpck_require__(940);
+const consumer_1 = __nccwpck_require__(5579);
+const jsmconsumer_api_1 = __nccwpck_require__(618);
+const pushconsumer_1 = __nccwpck_require__(199);
+const jserrors_1 = __nccwpck_require__(6659);
+function convertStreamSourceDomain(s) {
+    if (s === undefined) {
+        return undefined;
+    }
+    const { domain } = s;
+    if (domain === undefined) {
+        return s;
+    }
+    const copy = Object.assign({}, s);
+    delete copy.domain;
+    if (domain === "") {
+        return copy;
+    }
+    if (copy.external) {
+        throw internal_1.InvalidArgumentError.format(["domain", "external"], "are mutually exclusive");
+    }
+    copy.external = { api: `$JS.${domain}.API` };
+    return copy;
+}
+class ConsumersImpl {
+    api;
+    notified;
+    constructor(api) {
+        this.api = api;
+        this.notified = false;
+    }
+    checkVersion() {
+        const fv = this.api.nc.features.get(internal_1.Feature.JS_SIMPLIFICATION);
+        if (!fv.ok) {
+            return Promise.reject(new Error(`consumers framework is only supported on servers ${fv.min} or better`));
+        }
+        return Promise.resolve();
+    }
+    async getPushConsumer(stream, name) {
+        await this.checkVersion();
+        (0, jsutil_1.minValidation)("stream", stream);
+        if (typeof name === "string") {
+            (0, jsutil_1.minValidation)("name", name);
+            const ci = await this.api.info(stream, name);
+            if (typeof ci.config.deliver_subject !== "string") {
+                return Promise.reject(new Error("not a push consumer"));
+            }
+            return new pushconsumer_1.PushConsumerImpl(this.api, ci);
+        }
+        else if (name === undefined) {
+            return this.getOrderedPushConsumer(stream);
+        }
+        else if ((0, types_1.isOrderedPushConsumerOptions)(name)) {
+            const opts = name;
+            return this.getOrderedPushConsumer(stream, opts);
+        }
+        return Promise.reject(new Error("unsupported push consumer type"));
+    }
+    async getOrderedPushConsumer(stream, opts = {}) {
+        opts = Object.assign({}, opts);
+        let { name_prefix, deliver_prefix, filter_subjects } = opts;
+        delete opts.deliver_prefix;
+        delete opts.name_prefix;
+        delete opts.filter_subjects;
+        if (typeof opts.opt_start_seq === "number") {
+            opts.deliver_policy = jsapi_types_1.DeliverPolicy.StartSequence;
+        }
+        if (typeof opts.opt_start_time === "string") {
+            opts.deliver_policy = jsapi_types_1.DeliverPolicy.StartTime;
+        }
+        name_prefix = name_prefix || `oc_${internal_1.nuid.next()}`;
+        (0, jsutil_1.minValidation)("name_prefix", name_prefix);
+        deliver_prefix = deliver_prefix ||
+            (0, internal_1.createInbox)(this.api.getOptions().watcherPrefix);
+        const cc = Object.assign({}, opts);
+        cc.ack_policy = jsapi_types_1.AckPolicy.None;
+        cc.inactive_threshold = (0, internal_1.nanos)(5 * 60 * 1000);
+        cc.num_replicas = 1;
+        cc.max_deliver = 1;
+        cc.flow_control = true;
+        cc.idle_heartbeat = (0, internal_1.nanos)(30_000);
+        if (Array.isArray(filter_subjects)) {
+            cc.filter_subjects = filter_subjects;
+        }
+        if (typeof filter_subjects === "string") {
+            cc.filter_subject = filter_subjects;
+        }
+        if (typeof cc.filter_subjects === "undefined" &&
+            typeof cc.filter_subject === "undefined") {
+            cc.filter_subject = ">";
+        }
+        cc.name = `${name_prefix}_1`;
+        cc.deliver_subject = `${deliver_prefix}.1`;
+        const ci = await this.api.add(stream, cc);
+        const iopts = {
+            name_prefix,
+            deliver_prefix,
+            ordered: true,
+        };
+        return new pushconsumer_1.PushConsumerImpl(this.api, ci, iopts);
+    }
+    getBoundPushConsumer(opts) {
+        if ((0, types_1.isBoundPushConsumerOptions)(opts)) {
+            const ci = { config: opts };
+            return Promise.resolve(new pushconsumer_1.PushConsumerImpl(this.api, ci, { bound: true }));
+        }
+        else {
+            return Promise.reject(internal_1.errors.InvalidArgumentError.format("deliver_subject", "is required"));
+        }
+    }
+    async get(stream, name) {
+        await this.checkVersion();
+        if (typeof name === "string") {
+            const ci = await this.api.info(stream, name);
+            if (typeof ci.config.deliver_subject === "string") {
+                return Promise.reject(new Error("not a pull consumer"));
+            }
+            else {
+                return new consumer_1.PullConsumerImpl(this.api, ci);
+            }
+        }
+        else {
+            return this.ordered(stream, name);
+        }
+    }
+    getConsumerFromInfo(ci) {
+        if (typeof ci.config.deliver_subject === "string") {
+            throw new Error("not a pull consumer");
+        }
+        return new consumer_1.PullConsumerImpl(this.api, ci);
+    }
+    async ordered(stream, opts = {}) {
+        await this.checkVersion();
+        const impl = this.api;
+        const sapi = new StreamAPIImpl(impl.nc, impl.opts);
+        await sapi.info(stream);
+        if (typeof opts.name_prefix === "string") {
+            (0, jsutil_1.minValidation)("name_prefix", opts.name_prefix);
+        }
+        opts.name_prefix = opts.name_prefix || internal_1.nuid.next();
+        const name = `${opts.name_prefix}_1`;
+        const config = {
+            name,
+            deliver_policy: jsapi_types_1.DeliverPolicy.StartSequence,
+            opt_start_seq: opts.opt_start_seq || 1,
+            ack_policy: jsapi_types_1.AckPolicy.None,
+            inactive_threshold: (0, internal_1.nanos)(5 * 60 * 1000),
+            num_replicas: 1,
+            max_deliver: 1,
+            mem_storage: true,
+        };
+        if (opts.headers_only === true) {
+            config.headers_only = true;
+        }
+        if (Array.isArray(opts.filter_subjects)) {
+            config.filter_subjects = opts.filter_subjects;
+        }
+        if (typeof opts.filter_subjects === "string") {
+            config.filter_subject = opts.filter_subjects;
+        }
+        if (opts.replay_policy) {
+            config.replay_policy = opts.replay_policy;
+        }
+        config.deliver_policy = opts.deliver_policy ||
+            jsapi_types_1.DeliverPolicy.StartSequence;
+        if (opts.deliver_policy === jsapi_types_1.DeliverPolicy.All ||
+            opts.deliver_policy === jsapi_types_1.DeliverPolicy.LastPerSubject ||
+            opts.deliver_policy === jsapi_types_1.DeliverPolicy.New ||
+            opts.deliver_policy === jsapi_types_1.DeliverPolicy.Last) {
+            delete config.opt_start_seq;
+            config.deliver_policy = opts.deliver_policy;
+        }
+        // this requires a filter subject - we only set if they didn't
+        // set anything, and to be pre-2.10 we set it as filter_subject
+        if (config.deliver_policy === jsapi_types_1.DeliverPolicy.LastPerSubject) {
+            if (typeof config.filter_subjects === "undefined" &&
+                typeof config.filter_subject === "undefined") {
+                config.filter_subject = ">";
+            }
+        }
+        if (opts.opt_start_time) {
+            delete config.opt_start_seq;
+            config.deliver_policy = jsapi_types_1.DeliverPolicy.StartTime;
+            config.opt_start_time = opts.opt_start_time;
+        }
+        if (opts.inactive_threshold) {
+            config.inactive_threshold = (0, internal_1.nanos)(opts.inactive_threshold);
+        }
+        const ci = await this.api.add(stream, config);
+        return Promise.resolve(new consumer_1.PullConsumerImpl(this.api, ci, opts));
+    }
+}
+exports.ConsumersImpl = ConsumersImpl;
+class StreamImpl {
+    api;
+    _info;
+    constructor(api, info) {
+        this.api = api;
+        this._info = info;
+    }
+    get name() {
+        return this._info.config.name;
+    }
+    alternates() {
+        return this.info()
+            .then((si) => {
+            return si.alternates ? si.alternates : [];
+        });
+    }
+    async best() {
+        await this.info();
+        if (this._info.alternates) {
+            const asi = await this.api.info(this._info.alternates[0].name);
+            return new StreamImpl(this.api, asi);
+        }
+        else {
+            return this;
+        }
+    }
+    info(cached = false, opts) {
+        if (cached) {
+            return Promise.resolve(this._info);
+        }
+        return this.api.info(this.name, opts)
+            .then((si) => {
+            this._info = si;
+            return this._info;
+        });
+    }
+    getConsumer(name) {
+        return new ConsumersImpl(new jsmconsumer_api_1.ConsumerAPIImpl(this.api.nc, this.api.opts))
+            .get(this.name, name);
+    }
+    getPushConsumer(name) {
+        return new ConsumersImpl(new jsmconsumer_api_1.ConsumerAPIImpl(this.api.nc, this.api.opts))
+            .getPushConsumer(this.name, name);
+    }
+    getMessage(query) {
+        return this.api.getMessage(this.name, query);
+    }
+    deleteMessage(seq, erase = true) {
+        return this.api.deleteMessage(this.name, seq, erase);
+    }
+    resetConsumer(name, seq) {
+        return new jsmconsumer_api_1.ConsumerAPIImpl(this.api.nc, this.api.opts)
+            .reset(this.name, name, seq);
+    }
+}
+exports.StreamImpl = StreamImpl;
+class StreamAPIImpl extends jsbaseclient_api_1.BaseApiClientImpl {
+    constructor(nc, opts) {
+        super(nc, opts);
+    }
+    checkStreamConfigVersions(cfg) {
+        const nci = this.nc;
+        if (cfg.metadata) {
+            const { min, ok } = nci.features.get(internal_1.Feature.JS_STREAM_CONSUMER_METADATA);
+            if (!ok) {
+                throw new Error(`stream 'metadata' requires server ${min}`);
+            }
+        }
+        if (cfg.first_seq) {
+            const { min, ok } = nci.features.get(internal_1.Feature.JS_STREAM_FIRST_SEQ);
+            if (!ok) {
+                throw new Error(`stream 'first_seq' requires server ${min}`);
+            }
+        }
+        if (cfg.subject_transform) {
+            const { min, ok } = nci.features.get(internal_1.Feature.JS_STREAM_SUBJECT_TRANSFORM);
+            if (!ok) {
+                throw new Error(`stream 'subject_transform' requires server ${min}`);
+            }
+        }
+        if (cfg.compression) {
+            const { min, ok } = nci.features.get(internal_1.Feature.JS_STREAM_COMPRESSION);
+            if (!ok) {
+                throw new Error(`stream 'compression' requires server ${min}`);
+            }
+        }
+        if (cfg.consumer_limits) {
+            const { min, ok } = nci.features.get(internal_1.Feature.JS_DEFAULT_CONSUMER_LIMITS);
+            if (!ok) {
+                throw new Error(`stream 'consumer_limits' requires server ${min}`);
+            }
+        }
+        function validateStreamSource(context, src) {
+            const count = src?.subject_transforms?.length || 0;
+            if (count > 0) {
+                const { min, ok } = nci.features.get(internal_1.Feature.JS_STREAM_SOURCE_SUBJECT_TRANSFORM);
+                if (!ok) {
+                    throw new Error(`${context} 'subject_transforms' requires server ${min}`);
+                }
+            }
+        }
+        if (cfg.sources) {
+            cfg.sources.forEach((src) => {
+                validateStreamSource("stream sources", src);
+            });
+        }
+        if (cfg.mirror) {
+            validateStreamSource("stream mirror", cfg.mirror);
+        }
+    }
+    // mirrors server/jetstream_versioning.go:setStaticStreamMetadata
+    minStreamApi(c) {
+        if (c.allow_batched === true ||
+            c.mirror?.consumer ||
+            c.sources?.some((s) => s.consumer))
+            return 4;
+        if (c.allow_msg_counter === true ||
+            c.allow_atomic === true ||
+            c.allow_msg_schedules === true ||
+            c.persist_mode === jsapi_types_1.PersistMode.Async)
+            return 2;
+        if (c.allow_msg_ttl === true ||
+            (typeof c.subject_delete_marker_ttl === "number" &&
+                c.subject_delete_marker_ttl > 0))
+            return 1;
+        return 0;
+    }
+    requiredApiOpts(c) {
+        if (!this.sendRequiredApiLevel())
+            return {};
+        const minApiVersion = this.minStreamApi(c);
+        return minApiVersion > 0 ? { minApiVersion } : {};
+    }
+    async add(cfg) {
+        this.checkStreamConfigVersions(cfg);
+        (0, jsutil_1.validateStreamName)(cfg.name);
+        cfg.mirror = convertStreamSourceDomain(cfg.mirror);
+        //@ts-ignore: the sources are either set or not - so no item should be undefined in the list
+        cfg.sources = cfg.sources?.map(convertStreamSourceDomain);
+        const r = await this._request(`${this.prefix}.STREAM.CREATE.${cfg.name}`, cfg, this.requiredApiOpts(cfg));
+        const si = r;
+        this._fixInfo(si);
+        return si;
+    }
+    async delete(stream) {
+        (0, jsutil_1.validateStreamName)(stream);
+        const r = await this._request(`${this.prefix}.STREAM.DELETE.${stream}`);
+        const cr = r;
+        return cr.success;
+    }
+    async update(name, cfg = {}) {
+        if (typeof name === "object") {
+            const sc = name;
+            name = sc.name;
+            cfg = sc;
+            console.trace(`\u001B[33m >> streams.update(config: StreamConfig) api changed to streams.update(name: string, config: StreamUpdateConfig) - this shim will be removed - update your code.  \u001B[0m`);
+        }
+        this.checkStreamConfigVersions(cfg);
+        (0, jsutil_1.validateStreamName)(name);
+        const old = await this.info(name);
+        const update = Object.assign(old.config, cfg);
+        update.mirror = convertStreamSourceDomain(update.mirror);
+        //@ts-ignore: the sources are either set or not - so no item should be undefined in the list
+        update.sources = update.sources?.map(convertStreamSourceDomain);
+        const r = await this._request(`${this.prefix}.STREAM.UPDATE.${name}`, update, this.requiredApiOpts(cfg));
+        const si = r;
+        this._fixInfo(si);
+        return si;
+    }
+    async info(name, data) {
+        (0, jsutil_1.validateStreamName)(name);
+        const subj = `${this.prefix}.STREAM.INFO.${name}`;
+        const r = await this._request(subj, data);
+        let si = r;
+        let { total, limit } = si;
+        // check how many subjects we got in the first request
+        let have = si.state.subjects
+            ? Object.getOwnPropertyNames(si.state.subjects).length
+            : 1;
+        // if the response is paged, we have a large list of subjects
+        // handle the paging and return a StreamInfo with all of it
+        if (total && total > have) {
+            const infos = [si];
+            const paged = data || {};
+            let i = 0;
+            // total could change, so it is possible to have collected
+            // more that the total
+            while (total > have) {
+                i++;
+                paged.offset = limit * i;
+                const r = await this._request(subj, paged);
+                // update it in case it changed
+                total = r.total;
+                infos.push(r);
+                const count = Object.getOwnPropertyNames(r.state.subjects).length;
+                have += count;
+                // if request returns less than limit it is done
+                if (count < limit) {
+                    // done
+                    break;
+                }
+            }
+            // collect all the subjects
+            let subjects = {};
+            for (let i = 0; i < infos.length; i++) {
+                si = infos[i];
+                if (si.state.subjects) {
+                    subjects = Object.assign(subjects, si.state.subjects);
+                }
+            }
+            // don't give the impression we paged
+            si.offset = 0;
+            si.total = 0;
+            si.limit = 0;
+            si.state.subjects = subjects;
+        }
+        this._fixInfo(si);
+        return si;
+    }
+    list(subject = "") {
+        const payload = subject?.length ? { subject } : {};
+        const listerFilter = (v) => {
+            const slr = v;
+            slr.streams.forEach((si) => {
+                this._fixInfo(si);
+            });
+            return slr.streams;
+        };
+        const subj = `${this.prefix}.STREAM.LIST`;
+        return new jslister_1.ListerImpl(subj, listerFilter, this, payload);
+    }
+    // FIXME: init of sealed, deny_delete, deny_purge shouldn't be necessary
+    //  https://github.com/nats-io/nats-server/issues/2633
+    _fixInfo(si) {
+        si.config.sealed = si.config.sealed || false;
+        si.config.deny_delete = si.config.deny_delete || false;
+        si.config.deny_purge = si.config.deny_purge || false;
+        si.config.allow_rollup_hdrs = si.config.allow_rollup_hdrs || false;
+    }
+    async purge(name, opts) {
+        if (opts) {
+            const { keep, seq } = opts;
+            if (typeof keep === "number" && typeof seq === "number") {
+                throw internal_1.InvalidArgumentError.format(["keep", "seq"], "are mutually exclusive");
+            }
+        }
+        (0, jsutil_1.validateStreamName)(name);
+        const v = await this._request(`${this.prefix}.STREAM.PURGE.${name}`, opts);
+        return v;
+    }
+    async deleteMessage(stream, seq, erase = true) {
+        (0, jsutil_1.validateStreamName)(stream);
+        const dr = { seq };
+        if (!erase) {
+            dr.no_erase = true;
+        }
+        const r = await this._request(`${this.prefix}.STREAM.MSG.DELETE.${stream}`, dr);
+        const cr = r;
+        return cr.success;
+    }
+    async getMessage(stream, query) {
+        (0, jsutil_1.validateStreamName)(stream);
+        try {
+            const r = await this._request(`${this.prefix}.STREAM.MSG.GET.${stream}`, query);
+            const sm = r;
+            return new StoredMsgImpl(sm);
+        }
+        catch (err) {
+            if (err instanceof jserrors_1.JetStreamApiError &&
+                err.code === jserrors_1.JetStreamApiCodes.NoMessageFound) {
+                return null;
+            }
+            return Promise.reject(err);
+        }
+    }
+    find(subject) {
+        return this.findStream(subject);
+    }
+    names(subject = "") {
+        const payload = subject?.length ? { subject } : {};
+        const listerFilter = (v) => {
+            const sr = v;
+            return sr.streams;
+        };
+        const subj = `${this.prefix}.STREAM.NAMES`;
+        return new jslister_1.ListerImpl(subj, listerFilter, this, payload);
+    }
+    async get(name) {
+        const si = await this.info(name);
+        return Promise.resolve(new StreamImpl(this, si));
+    }
+}
+exports.StreamAPIImpl = StreamAPIImpl;
+class StoredMsgImpl {
+    _header;
+    smr;
+    static jc;
+    constructor(smr) {
+        this.smr = smr;
+    }
+    get pending() {
+        return 0;
+    }
+    get lastSequence() {
+        return 0;
+    }
+    get subject() {
+        return this.smr.message.subject;
+    }
+    get seq() {
+        return this.smr.message.seq;
+    }
+    get timestamp() {
+        return this.smr.message.time;
+    }
+    get time() {
+        return new Date(Date.parse(this.timestamp));
+    }
+    get data() {
+        return this.smr.message.data ? this._parse(this.smr.message.data) : internal_1.Empty;
+    }
+    get header() {
+        if (!this._header) {
+            if (this.smr.message.hdrs) {
+                const hd = this._parse(this.smr.message.hdrs);
+                this._header = internal_1.MsgHdrsImpl.decode(hd);
+            }
+            else {
+                this._header = (0, internal_1.headers)();
+            }
+        }
+        return this._header;
+    }
+    _parse(s) {
+        const bs = atob(s);
+        const len = bs.length;
+        const bytes = new Uint8Array(len);
+        for (let i = 0; i < len; i++) {
+            bytes[i] = bs.charCodeAt(i);
+        }
+        return bytes;
+    }
+    json(reviver) {
+        return JSON.parse(new TextDecoder().decode(this.data), reviver);
+    }
+    string() {
+        return internal_1.TD.decode(this.data);
+    }
+}
+exports.StoredMsgImpl = StoredMsgImpl;
+class StreamsImpl {
+    api;
+    constructor(api) {
+        this.api = api;
+    }
+    get(stream) {
+        return this.api.info(stream)
+            .then((si) => {
+            return new StreamImpl(this.api, si);
+        });
+    }
+}
+exports.StreamsImpl = StreamsImpl;
+//# sourceMappingURL=jsmstream_api.js.map
+
+/***/ }),
+
+/***/ 7664:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+/*
+ * Copyright 2021-2024 The NATS Authors
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ * http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.validateDurableName = validateDurableName;
+exports.validateStreamName = validateStreamName;
+exports.minValidation = minValidation;
+exports.validateName = validateName;
+exports.validName = validName;
+const jserrors_1 = __nccwpck_require__(6659);
+function validateDurableName(name) {
+    return minValidation("durable", name);
+}
+function validateStreamName(name) {
+    return minValidation("stream", name);
+}
+function minValidation(context, name = "") {
+    // minimum validation on streams/consumers matches nats cli
+    if (name === "") {
+        throw Error(`${context} name required`);
+    }
+    const bad = [".", "*", ">", "/", "\\", " ", "\t", "\n", "\r"];
+    bad.forEach((v) => {
+        if (name.indexOf(v) !== -1) {
+            // make the error have a meaningful character
+            switch (v) {
+                case "\n":
+                    v = "\\n";
+                    break;
+                case "\r":
+                    v = "\\r";
+                    break;
+                case "\t":
+                    v = "\\t";
+                    break;
+                default:
+                // nothing
+            }
+            throw new jserrors_1.InvalidNameError(`${context} name ('${name}') cannot contain '${v}'`);
+        }
+    });
+    return "";
+}
+function validateName(context, name = "") {
+    if (name === "") {
+        throw Error(`${context} name required`);
+    }
+    const m = validName(name);
+    if (m.length) {
+        throw new Error(`invalid ${context} name - ${context} name ${m}`);
+    }
+}
+function validName(name = "") {
+    if (name === "") {
+        throw Error(`name required`);
+    }
+    const RE = /^[-\w]+$/g;
+    const m = name.match(RE);
+    if (m === null) {
+        for (const c of name.split("")) {
+            const mm = c.match(RE);
+            if (mm === null) {
+                return `cannot contain '${c}'`;
+            }
+        }
+    }
+    return "";
+}
+//# sourceMappingURL=jsutil.js.map
+
+/***/ }),
+
+/***/ 199:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+/*
+ * Copyright 2024 Synadia Communications, Inc
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ * http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.PushConsumerImpl = exports.PushConsumerMessagesImpl = void 0;
+const jsmsg_1 = __nccwpck_require__(9687);
+const jsapi_types_1 = __nccwpck_require__(940);
+const types_1 = __nccwpck_require__(8386);
+const internal_1 = __nccwpck_require__(1124);
+const jserrors_1 = __nccwpck_require__(6659);
+class PushConsumerMessagesImpl extends internal_1.QueuedIteratorImpl {
+    consumer;
+    sub;
+    monitor;
+    listeners;
+    abortOnMissingResource;
+    callback;
+    ordered;
+    cursor;
+    namePrefix;
+    deliverPrefix;
+    serial;
+    createFails;
+    statusIterator;
+    cancelables;
+    constructor(c, userOptions = {}, internalOptions = {}) {
+        super();
+        this.consumer = c;
+        this.monitor = null;
+        this.listeners = [];
+        this.cancelables = [];
+        this.abortOnMissingResource =
+            userOptions.abort_on_missing_resource === true;
+        this.callback = userOptions.callback || null;
+        this.noIterator = this.callback !== null;
+        this.namePrefix = null;
+        this.deliverPrefix = null;
+        this.ordered = internalOptions.ordered === true;
+        this.serial = 1;
+        if (this.ordered) {
+            this.namePrefix = internalOptions.name_prefix ?? `oc_${internal_1.nuid.next()}`;
+            // this already should be set
+            this.deliverPrefix = internalOptions.deliver_prefix ??
+                (0, internal_1.createInbox)(this.consumer.api.nc.options.inboxPrefix);
+            this.cursor = { stream_seq: 1, deliver_seq: 0 };
+            const startSeq = c._info.config.opt_start_seq || 0;
+            this.cursor.stream_seq = startSeq > 0 ? startSeq - 1 : 0;
+            this.createFails = 0;
+        }
+        this.start();
+    }
+    reset() {
+        const { name } = this.consumer._info?.config;
+        if (name) {
+            this.consumer.api.delete(this.consumer.stream, name)
+                .catch(() => {
+                // ignored
+            });
+        }
+        const config = this.getConsumerOpts();
+        // reset delivery seq
+        this.cursor.deliver_seq = 0;
+        // if they do a consumer info, they get the new one.
+        this.consumer.name = config.name;
+        // sync the serial - if they stop and restart, it will go forward
+        this.consumer.serial = this.serial;
+        // remap the subscription
+        this.consumer.api.nc._resub(this.sub, config.deliver_subject);
+        // create the consumer
+        this.consumer.api.add(this.consumer.stream, config).then((ci) => {
+            this.createFails = 0;
+            this.consumer._info = ci;
+            this.notify({ type: "ordered_consumer_recreated", name: ci.name });
+        }).catch((err) => {
+            this.createFails++;
+            if (err.message === "stream not found") {
+                this.notify({
+                    type: "stream_not_found",
+                    name: this.consumer.stream,
+                    consumerCreateFails: this.createFails,
+                });
+                if (this.abortOnMissingResource) {
+                    this.stop(err);
+                    return;
+                }
+            }
+            // we have attempted to create 30 times, never succeeded
+            if (this.createFails >= 30 && this.received === 0) {
+                this.stop(err);
+            }
+            const bo = (0, internal_1.backoff)();
+            const c = (0, internal_1.delay)(bo.backoff(this.createFails));
+            c.then(() => {
+                if (!this.done) {
+                    this.reset();
+                }
+            }).catch(() => { })
+                .finally(() => {
+                const idx = this.cancelables.indexOf(c);
+                if (idx !== -1) {
+                    this.cancelables = this.cancelables.splice(idx, idx);
+                }
+            });
+            this.cancelables.push(c);
+        });
+    }
+    getConsumerOpts() {
+        const src = Object.assign({}, this.consumer._info.config);
+        this.serial++;
+        const name = `${this.namePrefix}_${this.serial}`;
+        return Object.assign(src, {
+            name,
+            deliver_policy: jsapi_types_1.DeliverPolicy.StartSequence,
+            opt_start_seq: this.cursor.stream_seq + 1,
+            ack_policy: jsapi_types_1.AckPolicy.None,
+            inactive_threshold: (0, internal_1.nanos)(5 * 60 * 1000),
+            num_replicas: 1,
+            flow_control: true,
+            idle_heartbeat: (0, internal_1.nanos)(30 * 1000),
+            deliver_subject: `${this.deliverPrefix}.${this.serial}`,
+        });
+    }
+    closed() {
+        return this.iterClosed;
+    }
+    close() {
+        this.stop();
+        return this.iterClosed;
+    }
+    stop(err) {
+        if (this.done) {
+            return;
+        }
+        this.statusIterator?.stop();
+        this.monitor?.cancel();
+        this.monitor = null;
+        // if we have delays, stop them
+        this.cancelables.forEach((c) => {
+            c.cancel();
+        });
+        Promise.all(this.cancelables)
+            .then(() => {
+            this.cancelables = [];
+        })
+            .catch(() => { })
+            .finally(() => {
+            this._push(() => {
+                super.stop(err);
+                this.listeners.forEach((n) => {
+                    n.stop();
+                });
+            });
+        });
+    }
+    _push(r) {
+        if (!this.callback) {
+            super.push(r);
+        }
+        else {
+            const fn = typeof r === "function" ? r : null;
+            try {
+                if (!fn) {
+                    const m = r;
+                    this.received++;
+                    this.callback(m);
+                    this.processed++;
+                }
+                else {
+                    fn();
+                }
+            }
+            catch (err) {
+                this.stop(err);
+            }
+        }
+    }
+    status() {
+        const iter = new internal_1.QueuedIteratorImpl();
+        this.listeners.push(iter);
+        return iter;
+    }
+    start() {
+        const { deliver_subject: subject, deliver_group: queue, idle_heartbeat: hbNanos, } = this.consumer._info.config;
+        if (!subject) {
+            // this shouldn't happen - the push consumer should be validated
+            throw new Error("bad consumer info");
+        }
+        if (hbNanos) {
+            const ms = (0, internal_1.millis)(hbNanos);
+            this.monitor = new internal_1.IdleHeartbeatMonitor(ms, (count) => {
+                this.notify({ type: "heartbeats_missed", count });
+                if (this.ordered) {
+                    this.reset();
+                }
+                return false;
+            }, { maxOut: 2 });
+            (async () => {
+                this.statusIterator = this.consumer.api.nc
+                    .status();
+                for await (const s of this.statusIterator) {
+                    switch (s.type) {
+                        case "disconnect":
+                            this.monitor?.cancel();
+                            break;
+                        case "reconnect":
+                            this.monitor?.restart();
+                            break;
+                        default:
+                        // ignored
+                    }
+                }
+            })();
+        }
+        this.sub = this.consumer.api.nc.subscribe(subject, {
+            queue,
+            callback: (err, msg) => {
+                if (err) {
+                    this.stop(err);
+                    return;
+                }
+                this.monitor?.work();
+                // need to make sure to catch all protocol messages even
+                const isProtocol = this.ordered
+                    ? msg.subject.indexOf(this?.deliverPrefix) === 0
+                    : msg.subject === subject;
+                if (isProtocol) {
+                    if (msg.subject !== this.sub.getSubject()) {
+                        // this is a stale message - was not sent to the current inbox
+                        return;
+                    }
+                    const status = new jserrors_1.JetStreamStatus(msg);
+                    if (status.isFlowControlRequest()) {
+                        this._push(() => {
+                            msg.respond();
+                            this.notify({ type: "flow_control" });
+                        });
+                        return;
+                    }
+                    if (status.isIdleHeartbeat()) {
+                        const lastConsumerSequence = parseInt(msg.headers?.get(types_1.JsHeaders.LastConsumerSeqHdr) || "0");
+                        const lastStreamSequence = parseInt(msg.headers?.get(types_1.JsHeaders.LastStreamSeqHdr) ?? "0");
+                        this.notify({
+                            type: "heartbeat",
+                            lastStreamSequence,
+                            lastConsumerSequence,
+                        });
+                        // FIX for https://github.com/nats-io/nats.js/issues/374
+                        const maybeStuck = msg.headers?.get(types_1.JsHeaders.ConsumerStalledHdr);
+                        if (typeof maybeStuck === "string" && maybeStuck !== "") {
+                            msg.publisher.publish(maybeStuck, internal_1.Empty);
+                        }
+                        return;
+                    }
+                    const code = status.code;
+                    const description = status.description;
+                    if (status.isConsumerDeleted()) {
+                        this.notify({ type: "consumer_deleted", code, description });
+                    }
+                    if (this.abortOnMissingResource) {
+                        this._push(() => {
+                            this.stop(status.toError());
+                        });
+                        return;
+                    }
+                }
+                else {
+                    const m = (0, jsmsg_1.toJsMsg)(msg);
+                    if (this.ordered) {
+                        const dseq = m.info.deliverySequence;
+                        if (dseq !== this.cursor.deliver_seq + 1) {
+                            this.reset();
+                            return;
+                        }
+                        this.cursor.deliver_seq = dseq;
+                        this.cursor.stream_seq = m.info.streamSequence;
+                    }
+                    this._push(m);
+                }
+            },
+        });
+        this.sub.closed.then(() => {
+            // for ordered consumer we cannot break the iterator
+            this._push(() => {
+                this.stop();
+            });
+        });
+        this.closed().then(() => {
+            this.sub?.unsubscribe();
+        });
+    }
+    notify(n) {
+        if (this.listeners.length > 0) {
+            (() => {
+                this.listeners.forEach((l) => {
+                    const qi = l;
+                    if (!qi.done) {
+                        qi.push(n);
+                    }
+                });
+            })();
+        }
+    }
+}
+exports.PushConsumerMessagesImpl = PushConsumerMessagesImpl;
+class PushConsumerImpl {
+    api;
+    _info;
+    stream;
+    name;
+    bound;
+    ordered;
+    started;
+    serial;
+    opts;
+    constructor(api, info, opts = {}) {
+        this.api = api;
+        this._info = info;
+        this.stream = info.stream_name;
+        this.name = info.name;
+        this.bound = opts.bound === true;
+        this.started = false;
+        this.opts = opts;
+        this.serial = 0;
+        this.ordered = opts.ordered || false;
+        if (this.ordered) {
+            this.serial = 1;
+        }
+    }
+    consume(userOptions = {}) {
+        userOptions = { ...userOptions };
+        if (this.started) {
+            return Promise.reject(new internal_1.errors.InvalidOperationError("consumer already started"));
+        }
+        if (!this._info.config.deliver_subject) {
+            return Promise.reject(new Error("deliver_subject is not set, not a push consumer"));
+        }
+        if (!this._info.config.deliver_group && this._info.push_bound) {
+            return Promise.reject(new internal_1.errors.InvalidOperationError("consumer is already bound"));
+        }
+        const v = new PushConsumerMessagesImpl(this, userOptions, this.opts);
+        this.started = true;
+        v.closed().then(() => {
+            this.started = false;
+        });
+        return Promise.resolve(v);
+    }
+    delete() {
+        if (this.bound) {
+            return Promise.reject(new internal_1.errors.InvalidOperationError("bound consumers cannot delete"));
+        }
+        const { stream_name, name } = this._info;
+        return this.api.delete(stream_name, name);
+    }
+    async info(cached) {
+        if (this.bound) {
+            return Promise.reject(new internal_1.errors.InvalidOperationError("bound consumers cannot info"));
+        }
+        if (cached) {
+            return Promise.resolve(this._info);
+        }
+        // FIXME: this can possibly return a stale ci if this is an ordered
+        //   consumer, and the consumer reset while we awaited the info...
+        const info = await this.api.info(this.stream, this.name);
+        this._info = info;
+        return info;
+    }
+    isPullConsumer() {
+        return false;
+    }
+    isPushConsumer() {
+        return true;
+    }
+}
+exports.PushConsumerImpl = PushConsumerImpl;
+//# sourceMappingURL=pushconsumer.js.map
+
+/***/ }),
+
+/***/ 8386:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+/*
+ * Copyright 2023-2026 The NATS Authors
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ * http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.RepublishHeaders = exports.DirectMsgHeaders = exports.JsHeaders = exports.AdvisoryKind = void 0;
+exports.isOrderedPushConsumerOptions = isOrderedPushConsumerOptions;
+exports.isPullConsumer = isPullConsumer;
+exports.isPushConsumer = isPushConsumer;
+exports.isBoundPushConsumerOptions = isBoundPushConsumerOptions;
+function isOrderedPushConsumerOptions(v) {
+    if (v && typeof v === "object") {
+        return "name_prefix" in v ||
+            "deliver_subject_prefix" in v ||
+            "filter_subjects" in v ||
+            "filter_subject" in v ||
+            "deliver_policy" in v ||
+            "opt_start_seq" in v ||
+            "opt_start_time" in v ||
+            "replay_policy" in v ||
+            "inactive_threshold" in v ||
+            "headers_only" in v ||
+            "deliver_prefix" in v;
+    }
+    return false;
+}
+function isPullConsumer(v) {
+    return v.isPullConsumer();
+}
+function isPushConsumer(v) {
+    return v.isPushConsumer();
+}
+function isBoundPushConsumerOptions(v) {
+    if (v && typeof v === "object") {
+        return "deliver_subject" in v ||
+            "deliver_group" in v ||
+            "idle_heartbeat" in v;
+    }
+    return false;
+}
+/**
+ * The different kinds of Advisories
+ */
+exports.AdvisoryKind = {
+    API: "api_audit",
+    StreamAction: "stream_action",
+    ConsumerAction: "consumer_action",
+    SnapshotCreate: "snapshot_create",
+    SnapshotComplete: "snapshot_complete",
+    RestoreCreate: "restore_create",
+    RestoreComplete: "restore_complete",
+    MaxDeliver: "max_deliver",
+    Terminated: "terminated",
+    Ack: "consumer_ack",
+    StreamLeaderElected: "stream_leader_elected",
+    StreamQuorumLost: "stream_quorum_lost",
+    ConsumerLeaderElected: "consumer_leader_elected",
+    ConsumerQuorumLost: "consumer_quorum_lost",
+};
+exports.JsHeaders = {
+    /**
+     * Set if message is from a stream source - format is `stream seq`
+     */
+    StreamSourceHdr: "Nats-Stream-Source",
+    /**
+     * Set for heartbeat messages
+     */
+    LastConsumerSeqHdr: "Nats-Last-Consumer",
+    /**
+     * Set for heartbeat messages
+     */
+    LastStreamSeqHdr: "Nats-Last-Stream",
+    /**
+     * Set for heartbeat messages if the consumer is stalled, reply subject
+     * will unstall the client when the client responds
+     */
+    ConsumerStalledHdr: "Nats-Consumer-Stalled",
+    /**
+     * Set for headers_only consumers indicates the number of bytes in the payload
+     */
+    MessageSizeHdr: "Nats-Msg-Size",
+    // rollup header
+    RollupHdr: "Nats-Rollup",
+    // value for rollup header when rolling up a subject
+    RollupValueSubject: "sub",
+    // value for rollup header when rolling up all subjects
+    RollupValueAll: "all",
+    /**
+     * Set on protocol messages to indicate pull request message count that
+     * was not honored.
+     */
+    PendingMessagesHdr: "Nats-Pending-Messages",
+    /**
+     * Set on protocol messages to indicate pull request byte count that
+     * was not honored
+     */
+    PendingBytesHdr: "Nats-Pending-Bytes",
+    /**
+     * Asserts a minimum JetStream API level on a JS API request (ADR-44).
+     */
+    RequiredApiLevel: "Nats-Required-Api-Level",
+};
+exports.DirectMsgHeaders = {
+    Stream: "Nats-Stream",
+    Sequence: "Nats-Sequence",
+    TimeStamp: "Nats-Time-Stamp",
+    Subject: "Nats-Subject",
+    LastSequence: "Nats-Last-Sequence",
+    NumPending: "Nats-Num-Pending",
+};
+exports.RepublishHeaders = {
+    /**
+     * The source stream of the message
+     */
+    Stream: "Nats-Stream",
+    /**
+     * The original subject of the message
+     */
+    Subject: "Nats-Subject",
+    /**
+     * The sequence of the republished message
+     */
+    Sequence: "Nats-Sequence",
+    /**
+     * The stream sequence id of the last message ingested to the same original subject (or 0 if none or deleted)
+     */
+    LastSequence: "Nats-Last-Sequence",
+    /**
+     * The size in bytes of the message's body - Only if {@link Republish#headers_only} is set.
+     */
+    Size: "Nats-Msg-Size",
+};
+//# sourceMappingURL=types.js.map
+
+/***/ }),
+
+/***/ 4479:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.validateKey = exports.validateBucket = exports.NoopKvCodecs = exports.Kvm = exports.defaultBucketOpts = exports.Bucket = exports.Base64KeyCodec = exports.KvWatchInclude = exports.kvPrefix = void 0;
+var types_1 = __nccwpck_require__(8540);
+Object.defineProperty(exports, "kvPrefix", ({ enumerable: true, get: function () { return types_1.kvPrefix; } }));
+Object.defineProperty(exports, "KvWatchInclude", ({ enumerable: true, get: function () { return types_1.KvWatchInclude; } }));
+var kv_1 = __nccwpck_require__(8616);
+Object.defineProperty(exports, "Base64KeyCodec", ({ enumerable: true, get: function () { return kv_1.Base64KeyCodec; } }));
+Object.defineProperty(exports, "Bucket", ({ enumerable: true, get: function () { return kv_1.Bucket; } }));
+Object.defineProperty(exports, "defaultBucketOpts", ({ enumerable: true, get: function () { return kv_1.defaultBucketOpts; } }));
+Object.defineProperty(exports, "Kvm", ({ enumerable: true, get: function () { return kv_1.Kvm; } }));
+Object.defineProperty(exports, "NoopKvCodecs", ({ enumerable: true, get: function () { return kv_1.NoopKvCodecs; } }));
+Object.defineProperty(exports, "validateBucket", ({ enumerable: true, get: function () { return kv_1.validateBucket; } }));
+Object.defineProperty(exports, "validateKey", ({ enumerable: true, get: function () { return kv_1.validateKey; } }));
+//# sourceMappingURL=internal_mod.js.map
+
+/***/ }),
+
+/***/ 8616:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+/*
+ * Copyright 2021-2024 The NATS Authors
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ * http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.KvStatusImpl = exports.Bucket = exports.Kvm = exports.kvOperationHdr = void 0;
+exports.Base64KeyCodec = Base64KeyCodec;
+exports.NoopKvCodecs = NoopKvCodecs;
+exports.defaultBucketOpts = defaultBucketOpts;
+exports.validateKey = validateKey;
+exports.validateSearchKey = validateSearchKey;
+exports.hasWildcards = hasWildcards;
+exports.validateBucket = validateBucket;
+const internal_1 = __nccwpck_require__(1124);
+const internal_2 = __nccwpck_require__(3665);
+const types_1 = __nccwpck_require__(8540);
+function Base64KeyCodec() {
+    const fn = (key, codec) => {
+        const chunks = [];
+        for (const t of key.split(".")) {
+            switch (t) {
+                case ">":
+                case "*":
+                    chunks.push(t);
+                    break;
+                default:
+                    chunks.push(codec(t));
+                    break;
+            }
+        }
+        return chunks.join(".");
+    };
+    return {
+        encode(key) {
+            return fn(key, btoa);
+        },
+        decode(bkey) {
+            return fn(bkey, atob);
+        },
+    };
+}
+function NoopKvCodecs() {
+    return {
+        key: {
+            encode(k) {
+                return k;
+            },
+            decode(k) {
+                return k;
+            },
+        },
+        value: {
+            encode(v) {
+                return typeof v === "string" ? new TextEncoder().encode(v) : v;
+            },
+            decode(v) {
+                return v;
+            },
+        },
+    };
+}
+function defaultBucketOpts() {
+    return {
+        replicas: 1,
+        history: 1,
+        timeout: 2000,
+        max_bytes: -1,
+        maxValueSize: -1,
+        codec: NoopKvCodecs(),
+        storage: internal_2.StorageType.File,
+    };
+}
+exports.kvOperationHdr = "KV-Operation";
+const kvSubjectPrefix = "$KV";
+const validKeyRe = /^[-/=.\w]+$/;
+const validSearchKey = /^[-/=.>*\w]+$/;
+const validBucketRe = /^[-\w]+$/;
+// this exported for tests
+function validateKey(k) {
+    if (k.startsWith(".") || k.endsWith(".") || !validKeyRe.test(k)) {
+        throw new Error(`invalid key: ${k}`);
+    }
+}
+function validateSearchKey(k) {
+    if (k.startsWith(".") || k.endsWith(".") || k.includes("..") ||
+        !validSearchKey.test(k)) {
+        throw new Error(`invalid key: ${k}`);
+    }
+}
+function hasWildcards(k) {
+    if (k.startsWith(".") || k.endsWith(".")) {
+        throw new Error(`invalid key: ${k}`);
+    }
+    const chunks = k.split(".");
+    let hasWildcards = false;
+    for (let i = 0; i < chunks.length; i++) {
+        switch (chunks[i]) {
+            case "*":
+                hasWildcards = true;
+                break;
+            case ">":
+                if (i !== chunks.length - 1) {
+                    throw new Error(`invalid key: ${k}`);
+                }
+                hasWildcards = true;
+                break;
+            default:
+            // continue
+        }
+    }
+    return hasWildcards;
+}
+// this exported for tests
+function validateBucket(name) {
+    if (!validBucketRe.test(name)) {
+        throw new Error(`invalid bucket name: ${name}`);
+    }
+}
+/**
+ * The entry point to creating new KV instances.
+ */
+class Kvm {
+    js;
+    /**
+     * Creates an instance of the Kv that allows you to create and access KV stores.
+     * Note that if the argument is a NatsConnection, default JetStream Options are
+     * used. If you want to set some options, please provide a JetStreamClient instead.
+     * @param nc
+     */
+    constructor(nc) {
+        this.js = (0, internal_2.toJetStreamClient)(nc);
+    }
+    /**
+     * Creates and opens the specified KV. If the KV already exists, it opens the existing KV.
+     * @param name
+     * @param opts
+     */
+    create(name, opts = {}) {
+        return this.#maybeCreate(name, opts);
+    }
+    /**
+     * Open to the specified KV. If the KV doesn't exist, this API will fail on accessing
+     * the KV.
+     * @param name
+     * @param opts
+     */
+    open(name, opts = {}) {
+        opts.bindOnly = true;
+        return this.#maybeCreate(name, opts);
+    }
+    #maybeCreate(name, opts = {}) {
+        const { ok, min } = this.js.nc.features.get(internal_1.Feature.JS_KV);
+        if (!ok) {
+            return Promise.reject(new Error(`kv is only supported on servers ${min} or better`));
+        }
+        if (opts.bindOnly) {
+            return Bucket.bind(this.js, name, opts);
+        }
+        return Bucket.create(this.js, name, opts);
+    }
+    /**
+     * Lists all available KVs
+     */
+    list() {
+        const filter = (v) => {
+            const slr = v;
+            const kvStreams = slr.streams.filter((v) => {
+                return v.config.name.startsWith(types_1.kvPrefix);
+            });
+            kvStreams.forEach((si) => {
+                si.config.sealed = si.config.sealed || false;
+                si.config.deny_delete = si.config.deny_delete || false;
+                si.config.deny_purge = si.config.deny_purge || false;
+                si.config.allow_rollup_hdrs = si.config.allow_rollup_hdrs || false;
+            });
+            let cluster = "";
+            if (kvStreams.length) {
+                cluster = this.js.nc.info?.cluster ?? "";
+            }
+            return kvStreams.map((si) => {
+                return new KvStatusImpl(si, cluster);
+            });
+        };
+        const subj = `${this.js.prefix}.STREAM.LIST`;
+        return new internal_2.ListerImpl(subj, filter, this.js);
+    }
+}
+exports.Kvm = Kvm;
+class Bucket {
+    js;
+    jsm;
+    stream;
+    bucket;
+    direct;
+    codec;
+    prefix;
+    editPrefix;
+    useJsPrefix;
+    _prefixLen;
+    constructor(bucket, js, jsm) {
+        validateBucket(bucket);
+        this.js = js;
+        this.jsm = jsm;
+        this.bucket = bucket;
+        this.prefix = kvSubjectPrefix;
+        this.editPrefix = "";
+        this.useJsPrefix = false;
+        this._prefixLen = 0;
+    }
+    static async create(js, name, opts = {}) {
+        validateBucket(name);
+        const jsm = await js.jetstreamManager();
+        const bucket = new Bucket(name, js, jsm);
+        await bucket.init(opts);
+        return bucket;
+    }
+    static async bind(js, name, opts = {}) {
+        const checkAPI = js.getOptions()?.checkAPI ||
+            opts.bindOnly === false;
+        const jsm = await js.jetstreamManager(checkAPI);
+        const info = {
+            config: {
+                allow_direct: opts.allow_direct,
+            },
+        };
+        validateBucket(name);
+        const bucket = new Bucket(name, js, jsm);
+        info.config.name = opts.streamName ?? bucket.bucketName();
+        Object.assign(bucket, info);
+        bucket.stream = info.config.name;
+        bucket.codec = opts.codec || NoopKvCodecs();
+        bucket.direct = info.config.allow_direct ?? false;
+        bucket.initializePrefixes(info);
+        return bucket;
+    }
+    async init(opts = {}) {
+        const bo = Object.assign(defaultBucketOpts(), opts);
+        this.codec = bo.codec;
+        const sc = {};
+        this.stream = sc.name = opts.streamName ?? this.bucketName();
+        sc.retention = internal_2.RetentionPolicy.Limits;
+        sc.max_msgs_per_subject = bo.history;
+        if (bo.max_bytes) {
+            sc.max_bytes = bo.max_bytes;
+        }
+        sc.max_msg_size = bo.maxValueSize;
+        sc.storage = bo.storage;
+        if (opts.placement) {
+            sc.placement = opts.placement;
+        }
+        if (opts.republish) {
+            sc.republish = opts.republish;
+        }
+        if (opts.description) {
+            sc.description = opts.description;
+        }
+        if (opts.markerTTL) {
+            sc.allow_msg_ttl = true;
+            sc.subject_delete_marker_ttl = (0, internal_1.nanos)(bo.markerTTL);
+        }
+        if (opts.mirror) {
+            const mirror = Object.assign({}, opts.mirror);
+            if (!mirror.name.startsWith(types_1.kvPrefix)) {
+                mirror.name = `${types_1.kvPrefix}${mirror.name}`;
+            }
+            sc.mirror = mirror;
+            sc.mirror_direct = true;
+        }
+        else if (opts.sources) {
+            const sources = opts.sources.map((s) => {
+                const c = Object.assign({}, s);
+                const srcBucketName = c.name.startsWith(types_1.kvPrefix)
+                    ? c.name.substring(types_1.kvPrefix.length)
+                    : c.name;
+                if (!c.name.startsWith(types_1.kvPrefix)) {
+                    c.name = `${types_1.kvPrefix}${c.name}`;
+                }
+                if (!s.external && srcBucketName !== this.bucket) {
+                    c.subject_transforms = [
+                        { src: `$KV.${srcBucketName}.>`, dest: `$KV.${this.bucket}.>` },
+                    ];
+                }
+                return c;
+            });
+            sc.sources = sources;
+            sc.subjects = [this.subjectForBucket()];
+        }
+        else {
+            sc.subjects = [this.subjectForBucket()];
+        }
+        if (opts.metadata) {
+            sc.metadata = opts.metadata;
+        }
+        if (typeof opts.compression === "boolean") {
+            sc.compression = opts.compression
+                ? internal_2.StoreCompression.S2
+                : internal_2.StoreCompression.None;
+        }
+        const nci = this.js.nc;
+        const have = nci.getServerVersion();
+        const discardNew = have ? (0, internal_1.compare)(have, (0, internal_1.parseSemVer)("2.7.2")) >= 0 : false;
+        sc.discard = discardNew ? internal_2.DiscardPolicy.New : internal_2.DiscardPolicy.Old;
+        const { ok: direct, min } = nci.features.get(internal_1.Feature.JS_ALLOW_DIRECT);
+        if (!direct && opts.allow_direct === true) {
+            const v = have
+                ? `${have.major}.${have.minor}.${have.micro}`
+                : "unknown";
+            return Promise.reject(new Error(`allow_direct is not available on server version ${v} - requires ${min}`));
+        }
+        // if we are given allow_direct we use it, otherwise what
+        // the server supports - in creation this will always rule,
+        // but allows the client to opt-in even if it is already
+        // available on the stream
+        opts.allow_direct = typeof opts.allow_direct === "boolean"
+            ? opts.allow_direct
+            : direct;
+        sc.allow_direct = opts.allow_direct;
+        this.direct = sc.allow_direct;
+        sc.num_replicas = bo.replicas;
+        if (bo.ttl) {
+            sc.max_age = (0, internal_1.nanos)(bo.ttl);
+        }
+        sc.allow_rollup_hdrs = true;
+        let info;
+        try {
+            info = await this.jsm.streams.info(sc.name);
+            if (!info.config.allow_direct && this.direct === true) {
+                this.direct = false;
+            }
+        }
+        catch (err) {
+            if (err.message === "stream not found") {
+                info = await this.jsm.streams.add(sc);
+            }
+            else {
+                throw err;
+            }
+        }
+        this.initializePrefixes(info);
+    }
+    initializePrefixes(info) {
+        this._prefixLen = 0;
+        this.prefix = `$KV.${this.bucket}`;
+        this.useJsPrefix = this.js.apiPrefix !== "$JS.API";
+        const { mirror } = info.config;
+        if (mirror) {
+            let n = mirror.name;
+            if (n.startsWith(types_1.kvPrefix)) {
+                n = n.substring(types_1.kvPrefix.length);
+            }
+            if (mirror.external && mirror.external.api !== "") {
+                const mb = mirror.name.substring(types_1.kvPrefix.length);
+                this.useJsPrefix = false;
+                this.prefix = `$KV.${mb}`;
+                this.editPrefix = `${mirror.external.api}.$KV.${n}`;
+            }
+            else {
+                this.editPrefix = this.prefix;
+            }
+        }
+    }
+    bucketName() {
+        return this.stream ?? `${types_1.kvPrefix}${this.bucket}`;
+    }
+    subjectForBucket() {
+        return `${this.prefix}.${this.bucket}.>`;
+    }
+    subjectForKey(k, edit = false) {
+        const builder = [];
+        if (edit) {
+            if (this.useJsPrefix) {
+                builder.push(this.js.apiPrefix);
+            }
+            if (this.editPrefix !== "") {
+                builder.push(this.editPrefix);
+            }
+            else {
+                builder.push(this.prefix);
+            }
+        }
+        else {
+            if (this.prefix) {
+                builder.push(this.prefix);
+            }
+        }
+        builder.push(k);
+        return builder.join(".");
+    }
+    fullKeyName(k) {
+        if (this.prefix !== "") {
+            return `${this.prefix}.${k}`;
+        }
+        return `${kvSubjectPrefix}.${this.bucket}.${k}`;
+    }
+    get prefixLen() {
+        if (this._prefixLen === 0) {
+            this._prefixLen = this.prefix.length + 1;
+        }
+        return this._prefixLen;
+    }
+    encodeKey(key) {
+        const chunks = [];
+        for (const t of key.split(".")) {
+            switch (t) {
+                case ">":
+                case "*":
+                    chunks.push(t);
+                    break;
+                default:
+                    chunks.push(this.codec.key.encode(t));
+                    break;
+            }
+        }
+        return chunks.join(".");
+    }
+    decodeKey(ekey) {
+        const chunks = [];
+        for (const t of ekey.split(".")) {
+            switch (t) {
+                case ">":
+                case "*":
+                    chunks.push(t);
+                    break;
+                default:
+                    chunks.push(this.codec.key.decode(t));
+                    break;
+            }
+        }
+        return chunks.join(".");
+    }
+    validateKey = validateKey;
+    validateSearchKey = validateSearchKey;
+    hasWildcards = hasWildcards;
+    close() {
+        return Promise.resolve();
+    }
+    dataLen(data, h) {
+        const slen = h ? h.get(internal_2.JsHeaders.MessageSizeHdr) || "" : "";
+        if (slen !== "") {
+            return parseInt(slen, 10);
+        }
+        return data.length;
+    }
+    smToEntry(sm) {
+        return new KvStoredEntryImpl(this.bucket, this.prefixLen, sm, this.codec);
+    }
+    jmToWatchEntry(jm, isUpdate) {
+        return new KvJsMsgEntryImpl(this.bucket, this.prefixLen, jm, isUpdate, this.codec);
+    }
+    async create(k, data, markerTTL) {
+        let firstErr;
+        try {
+            const opts = { previousSeq: 0 };
+            const n = await this._put(k, data, opts, markerTTL);
+            return Promise.resolve(n);
+        }
+        catch (err) {
+            firstErr = err;
+            if (err instanceof internal_2.JetStreamApiError) {
+                const jserr = err;
+                if (jserr.code !== internal_2.JetStreamApiCodes.StreamWrongLastSequence &&
+                    jserr.code !== internal_2.JetStreamApiCodes.StreamWrongLastSequenceUnknown) {
+                    return Promise.reject(err);
+                }
+            }
+        }
+        let rev = 0;
+        try {
+            const e = await this.get(k);
+            if (e?.operation === "DEL" || e?.operation === "PURGE") {
+                rev = e !== null ? e.revision : 0;
+                return this._put(k, data, { previousSeq: rev }, markerTTL);
+            }
+            else {
+                return Promise.reject(firstErr);
+            }
+        }
+        catch (err) {
+            return Promise.reject(err);
+        }
+    }
+    update(k, data, version, timeout) {
+        if (version <= 0) {
+            throw new Error("version must be greater than 0");
+        }
+        return this.put(k, data, { previousSeq: version, timeout });
+    }
+    async _put(k, data, opts = {}, markerTTL) {
+        const ek = this.encodeKey(k);
+        this.validateKey(ek);
+        data = this.codec.value.encode(data);
+        const o = { timeout: opts?.timeout };
+        if (opts.previousSeq !== undefined) {
+            const h = (0, internal_1.headers)();
+            o.headers = h;
+            h.set(internal_2.PubHeaders.ExpectedLastSubjectSequenceHdr, `${opts.previousSeq}`);
+        }
+        if (markerTTL) {
+            const h = o.headers || (0, internal_1.headers)();
+            h.set(internal_2.PubHeaders.MessageTTL, markerTTL);
+        }
+        try {
+            const pa = await this.js.publish(this.subjectForKey(ek, true), data, o);
+            return pa.seq;
+        }
+        catch (err) {
+            return Promise.reject(err);
+        }
+    }
+    put(k, data, opts = {}) {
+        return this._put(k, data, opts);
+    }
+    async get(k, opts) {
+        const ek = this.encodeKey(k);
+        this.validateKey(ek);
+        let arg = { last_by_subj: this.subjectForKey(ek) };
+        if (opts && opts.revision > 0) {
+            arg = { seq: opts.revision };
+        }
+        let sm = null;
+        try {
+            if (this.direct) {
+                const direct = this.jsm.direct;
+                sm = await direct.getMessage(this.bucketName(), arg);
+            }
+            else {
+                sm = await this.jsm.streams.getMessage(this.bucketName(), arg);
+            }
+            if (sm === null) {
+                return null;
+            }
+            const ke = this.smToEntry(sm);
+            if (ke.rawKey !== ek) {
+                return null;
+            }
+            return ke;
+        }
+        catch (err) {
+            throw err;
+        }
+    }
+    purge(k, opts) {
+        return this._deleteOrPurge(k, "PURGE", opts);
+    }
+    delete(k, opts) {
+        return this._deleteOrPurge(k, "DEL", opts);
+    }
+    async purgeDeletes(olderMillis = 30 * 60 * 1000) {
+        const buf = [];
+        const i = await this.history({
+            key: ">",
+        });
+        await (async () => {
+            for await (const e of i) {
+                if (e.operation === "DEL" || e.operation === "PURGE") {
+                    buf.push(e);
+                }
+            }
+        })().then();
+        i.stop();
+        const min = Date.now() - olderMillis;
+        const proms = buf.map((e) => {
+            const subj = this.subjectForKey(e.key);
+            if (e.created.getTime() >= min) {
+                return this.jsm.streams.purge(this.stream, { filter: subj, keep: 1 });
+            }
+            else {
+                return this.jsm.streams.purge(this.stream, { filter: subj, keep: 0 });
+            }
+        });
+        const purged = await Promise.all(proms);
+        purged.unshift({ success: true, purged: 0 });
+        return purged.reduce((pv, cv) => {
+            pv.purged += cv.purged;
+            return pv;
+        });
+    }
+    async _deleteOrPurge(k, op, opts) {
+        if (!this.hasWildcards(k)) {
+            return this._doDeleteOrPurge(k, op, opts);
+        }
+        const iter = await this.keys(k);
+        const buf = [];
+        for await (const k of iter) {
+            buf.push(this._doDeleteOrPurge(k, op));
+            if (buf.length === 100) {
+                await Promise.all(buf);
+                buf.length = 0;
+            }
+        }
+        if (buf.length > 0) {
+            await Promise.all(buf);
+        }
+    }
+    async _doDeleteOrPurge(k, op, opts) {
+        const ek = this.encodeKey(k);
+        this.validateKey(ek);
+        const h = (0, internal_1.headers)();
+        h.set(exports.kvOperationHdr, op);
+        if (op === "PURGE") {
+            const popts = opts;
+            h.set(internal_2.JsHeaders.RollupHdr, internal_2.JsHeaders.RollupValueSubject);
+            if (typeof popts?.ttl === "string" && popts.ttl !== "") {
+                h.set(internal_2.PubHeaders.MessageTTL, `${popts.ttl}`);
+            }
+        }
+        if (opts?.previousSeq) {
+            h.set(internal_2.PubHeaders.ExpectedLastSubjectSequenceHdr, `${opts.previousSeq}`);
+        }
+        await this.js.publish(this.subjectForKey(ek, true), internal_1.Empty, { headers: h });
+    }
+    _buildCC(k, content, opts = {}) {
+        const a = !Array.isArray(k) ? [k] : k;
+        let filter_subjects = a.map((k) => {
+            const ek = this.encodeKey(k);
+            this.validateSearchKey(k);
+            return this.fullKeyName(ek);
+        });
+        let deliver_policy = internal_2.DeliverPolicy.LastPerSubject;
+        if (content === types_1.KvWatchInclude.AllHistory) {
+            deliver_policy = internal_2.DeliverPolicy.All;
+        }
+        if (content === types_1.KvWatchInclude.UpdatesOnly) {
+            deliver_policy = internal_2.DeliverPolicy.New;
+        }
+        let filter_subject = undefined;
+        if (filter_subjects.length === 1) {
+            filter_subject = filter_subjects[0];
+            filter_subjects = undefined;
+        }
+        return Object.assign({
+            deliver_policy,
+            "ack_policy": internal_2.AckPolicy.None,
+            filter_subjects,
+            filter_subject,
+            "flow_control": true,
+            "idle_heartbeat": (0, internal_1.nanos)(5 * 1000),
+        }, opts);
+    }
+    remove(k) {
+        return this.purge(k);
+    }
+    async history(opts = {}) {
+        const k = opts.key ?? ">";
+        const co = {};
+        co.headers_only = opts.headers_only || false;
+        const qi = new internal_1.QueuedIteratorImpl();
+        const fn = () => {
+            qi.stop();
+        };
+        const cc = this._buildCC(k, types_1.KvWatchInclude.AllHistory, co);
+        const oc = await this.js.consumers.getPushConsumer(this.stream, cc);
+        qi._data = oc;
+        const info = await oc.info(true);
+        if (info.num_pending === 0) {
+            qi.push(fn);
+            return qi;
+        }
+        const iter = await oc.consume({
+            callback: (m) => {
+                const e = this.jmToWatchEntry(m, false);
+                qi.push(e);
+                qi.received++;
+                if (m.info.pending === 0) {
+                    qi.push(fn);
+                }
+            },
+        });
+        iter.closed().then(() => {
+            qi.push(fn);
+        });
+        (async () => {
+            for await (const s of iter.status()) {
+                switch (s.type) {
+                    // if we get a heartbeat we got all the keys
+                    case "heartbeat":
+                        qi.push(() => {
+                            qi.stop();
+                        });
+                        break;
+                }
+            }
+        })().then();
+        // if they break from the iterator stop the consumer
+        qi.iterClosed.then(() => {
+            iter.stop();
+        });
+        return qi;
+    }
+    canSetWatcherName() {
+        //@ts-ignore: avoiding circular dependencies
+        const nci = this.js.nc;
+        const { ok } = nci.features.get(internal_1.Feature.JS_NEW_CONSUMER_CREATE_API);
+        return ok;
+    }
+    async watch(opts = {}) {
+        const k = opts.key ?? ">";
+        const qi = new internal_1.QueuedIteratorImpl();
+        const co = {};
+        co.headers_only = opts.headers_only || false;
+        let content = types_1.KvWatchInclude.LastValue;
+        if (opts.include === types_1.KvWatchInclude.AllHistory) {
+            content = types_1.KvWatchInclude.AllHistory;
+        }
+        else if (opts.include === types_1.KvWatchInclude.UpdatesOnly) {
+            content = types_1.KvWatchInclude.UpdatesOnly;
+        }
+        const ignoreDeletes = opts.ignoreDeletes === true;
+        const cc = this._buildCC(k, content, co);
+        cc.name = `KV_WATCHER_${internal_1.nuid.next()}`;
+        if (opts.resumeFromRevision && opts.resumeFromRevision > 0) {
+            cc.deliver_policy = internal_2.DeliverPolicy.StartSequence;
+            cc.opt_start_seq = opts.resumeFromRevision;
+        }
+        const oc = await this.js.consumers.getPushConsumer(this.stream, cc);
+        const info = await oc.info(true);
+        const count = info.num_pending;
+        let isUpdate = content === types_1.KvWatchInclude.UpdatesOnly || count === 0;
+        qi._data = oc;
+        let i = 0;
+        const iter = await oc.consume({
+            callback: (m) => {
+                if (!isUpdate) {
+                    i++;
+                    isUpdate = i >= count;
+                }
+                const e = this.jmToWatchEntry(m, isUpdate);
+                if (ignoreDeletes && e.operation === "DEL") {
+                    return;
+                }
+                qi.push(e);
+                qi.received++;
+            },
+        });
+        qi.iterClosed.then(() => {
+            iter.stop();
+        });
+        iter.closed().then(() => {
+            qi.push(() => {
+                qi.stop();
+            });
+        });
+        return qi;
+    }
+    async keys(k = ">") {
+        const keys = new internal_1.QueuedIteratorImpl();
+        const cc = this._buildCC(k, types_1.KvWatchInclude.LastValue, {
+            headers_only: true,
+        });
+        const oc = await this.js.consumers.getPushConsumer(this.stream, cc);
+        const info = await oc.info();
+        if (info.num_pending === 0) {
+            keys.stop();
+            return keys;
+        }
+        keys._data = oc;
+        const iter = await oc.consume({
+            callback: (m) => {
+                const op = m.headers?.get(exports.kvOperationHdr);
+                if (op !== "DEL" && op !== "PURGE") {
+                    const key = this.decodeKey(m.subject.substring(this.prefixLen));
+                    keys.push(key);
+                }
+                if (m.info.pending === 0) {
+                    iter.stop();
+                }
+            },
+        });
+        (async () => {
+            for await (const s of iter.status()) {
+                switch (s.type) {
+                    // if we get a heartbeat we got all the keys
+                    case "heartbeat":
+                        keys.push(() => {
+                            keys.stop();
+                        });
+                        break;
+                }
+            }
+        })().then();
+        iter.closed().then(() => {
+            keys.push(() => {
+                keys.stop();
+            });
+        });
+        keys.iterClosed.then(() => {
+            iter.stop();
+        });
+        return keys;
+    }
+    purgeBucket(opts) {
+        return this.jsm.streams.purge(this.bucketName(), opts);
+    }
+    destroy() {
+        return this.jsm.streams.delete(this.bucketName());
+    }
+    async status() {
+        const nc = this.js.nc;
+        const cluster = nc.info?.cluster ?? "";
+        const bn = this.bucketName();
+        const si = await this.jsm.streams.info(bn);
+        return new KvStatusImpl(si, cluster);
+    }
+}
+exports.Bucket = Bucket;
+class KvStatusImpl {
+    si;
+    cluster;
+    constructor(si, cluster = "") {
+        this.si = si;
+        this.cluster = cluster;
+    }
+    get bucket() {
+        return this.si.config.name.startsWith(types_1.kvPrefix)
+            ? this.si.config.name.substring(types_1.kvPrefix.length)
+            : this.si.config.name;
+    }
+    get values() {
+        return this.si.state.messages;
+    }
+    get history() {
+        return this.si.config.max_msgs_per_subject;
+    }
+    get ttl() {
+        return (0, internal_1.millis)(this.si.config.max_age);
+    }
+    get markerTTL() {
+        if (typeof this.si.config.subject_delete_marker_ttl === "number") {
+            return (0, internal_1.millis)(this.si.config.subject_delete_marker_ttl);
+        }
+        return 0;
+    }
+    get bucket_location() {
+        return this.cluster;
+    }
+    get backingStore() {
+        return this.si.config.storage;
+    }
+    get storage() {
+        return this.si.config.storage;
+    }
+    get replicas() {
+        return this.si.config.num_replicas;
+    }
+    get description() {
+        return this.si.config.description ?? "";
+    }
+    get maxBucketSize() {
+        return this.si.config.max_bytes;
+    }
+    get maxValueSize() {
+        return this.si.config.max_msg_size;
+    }
+    get max_bytes() {
+        return this.si.config.max_bytes;
+    }
+    get placement() {
+        return this.si.config.placement || { cluster: "", tags: [] };
+    }
+    get placementCluster() {
+        return this.si.config.placement?.cluster ?? "";
+    }
+    get republish() {
+        return this.si.config.republish ?? { src: "", dest: "" };
+    }
+    get streamInfo() {
+        return this.si;
+    }
+    get size() {
+        return this.si.state.bytes;
+    }
+    get metadata() {
+        return this.si.config.metadata ?? {};
+    }
+    get compression() {
+        if (this.si.config.compression) {
+            return this.si.config.compression !== internal_2.StoreCompression.None;
+        }
+        return false;
+    }
+}
+exports.KvStatusImpl = KvStatusImpl;
+class KvStoredEntryImpl {
+    bucket;
+    sm;
+    prefixLen;
+    codec;
+    constructor(bucket, prefixLen, sm, codec) {
+        this.bucket = bucket;
+        this.prefixLen = prefixLen;
+        this.sm = sm;
+        this.codec = codec;
+    }
+    get rawKey() {
+        return this.sm.subject.substring(this.prefixLen);
+    }
+    get key() {
+        return this.codec.key.decode(this.rawKey);
+    }
+    get value() {
+        return this.codec.value.decode(this.sm.data);
+    }
+    get delta() {
+        return 0;
+    }
+    get created() {
+        return this.sm.time;
+    }
+    get revision() {
+        return this.sm.seq;
+    }
+    get operation() {
+        if (this.sm.header?.has("Nats-Marker-Reason")) {
+            const op = this.sm.header?.get("Nats-Marker-Reason");
+            if (op === "MaxAge") {
+                return "PURGE";
+            }
+        }
+        return this.sm.header?.get(exports.kvOperationHdr) || "PUT";
+    }
+    get length() {
+        const slen = this.sm.header.get(internal_2.JsHeaders.MessageSizeHdr) || "";
+        if (slen !== "") {
+            return parseInt(slen, 10);
+        }
+        return this.sm.data.length;
+    }
+    json(reviver) {
+        return JSON.parse(internal_1.TD.decode(this.value), reviver);
+    }
+    string() {
+        return internal_1.TD.decode(this.value);
+    }
+}
+class KvJsMsgEntryImpl {
+    bucket;
+    sm;
+    prefixLen;
+    update;
+    codec;
+    constructor(bucket, prefixLen, sm, isUpdate, codec) {
+        this.bucket = bucket;
+        this.prefixLen = prefixLen;
+        this.sm = sm;
+        this.update = isUpdate;
+        this.codec = codec;
+    }
+    get rawKey() {
+        return this.sm.subject.substring(this.prefixLen);
+    }
+    get key() {
+        return this.codec.key.decode(this.rawKey);
+    }
+    get value() {
+        return this.codec.value.decode(this.sm.data);
+    }
+    get created() {
+        return new Date((0, internal_1.millis)(this.sm.info.timestampNanos));
+    }
+    get revision() {
+        return this.sm.seq;
+    }
+    get operation() {
+        if (this.sm.headers?.has("Nats-Marker-Reason")) {
+            const op = this.sm.headers?.get("Nats-Marker-Reason");
+            if (op === "MaxAge") {
+                return "PURGE";
+            }
+        }
+        return this.sm.headers?.get(exports.kvOperationHdr) || "PUT";
+    }
+    get delta() {
+        return this.sm.info.pending;
+    }
+    get length() {
+        const slen = this.sm.headers?.get(internal_2.JsHeaders.MessageSizeHdr) || "";
+        if (slen !== "") {
+            return parseInt(slen, 10);
+        }
+        return this.sm.data.length;
+    }
+    get isUpdate() {
+        return this.update;
+    }
+    json(reviver) {
+        return JSON.parse(internal_1.TD.decode(this.value), reviver);
+    }
+    string() {
+        return internal_1.TD.decode(this.value);
+    }
+}
+//# sourceMappingURL=kv.js.map
+
+/***/ }),
+
+/***/ 2085:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+var __webpack_unused_export__;
+
+__webpack_unused_export__ = ({ value: true });
+__webpack_unused_export__ = exports.Br = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = void 0;
+var internal_mod_1 = __nccwpck_require__(4479);
+__webpack_unused_export__ = ({ enumerable: true, get: function () { return internal_mod_1.KvWatchInclude; } });
+var internal_mod_2 = __nccwpck_require__(4479);
+__webpack_unused_export__ = ({ enumerable: true, get: function () { return internal_mod_2.Base64KeyCodec; } });
+__webpack_unused_export__ = ({ enumerable: true, get: function () { return internal_mod_2.Bucket; } });
+__webpack_unused_export__ = ({ enumerable: true, get: function () { return internal_mod_2.defaultBucketOpts; } });
+Object.defineProperty(exports, "Br", ({ enumerable: true, get: function () { return internal_mod_2.Kvm; } }));
+__webpack_unused_export__ = ({ enumerable: true, get: function () { return internal_mod_2.NoopKvCodecs; } });
+//# sourceMappingURL=mod.js.map
+
+/***/ }),
+
+/***/ 8540:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.kvPrefix = exports.KvWatchInclude = void 0;
+exports.KvWatchInclude = {
+    /**
+     * Include the last value for all the keys
+     */
+    LastValue: "",
+    /**
+     * Include all available history for all keys
+     */
+    AllHistory: "history",
+    /**
+     * Don't include history or last values, only notify
+     * of updates
+     */
+    UpdatesOnly: "updates",
+};
+exports.kvPrefix = "KV_";
+//# sourceMappingURL=types.js.map
+
+/***/ }),
+
 /***/ 1531:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -2147,6 +7518,71 @@ function xtoi(s) {
     return { n: n, c: i, ok: true };
 }
 //# sourceMappingURL=ipparser.js.map
+
+/***/ }),
+
+/***/ 7516:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+/*
+ * Copyright 2024 The NATS Authors
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ * http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.wsconnect = exports.usernamePasswordAuthenticator = exports.UserAuthenticationExpiredError = exports.tokenAuthenticator = exports.TimeoutError = exports.syncIterator = exports.RequestError = exports.ProtocolError = exports.PermissionViolationError = exports.nuid = exports.Nuid = exports.NoRespondersError = exports.nkeys = exports.nkeyAuthenticator = exports.nanos = exports.MsgHdrsImpl = exports.millis = exports.Metric = exports.Match = exports.jwtAuthenticator = exports.InvalidSubjectError = exports.InvalidOperationError = exports.InvalidArgumentError = exports.headers = exports.hasWsProtocol = exports.errors = exports.Empty = exports.DrainingConnectionError = exports.delay = exports.deferred = exports.deadline = exports.credsAuthenticator = exports.createInbox = exports.ConnectionError = exports.ClosedConnectionError = exports.canonicalMIMEHeaderKey = exports.buildAuthenticator = exports.Bench = exports.backoff = exports.AuthorizationError = void 0;
+var internal_mod_1 = __nccwpck_require__(1124);
+Object.defineProperty(exports, "AuthorizationError", ({ enumerable: true, get: function () { return internal_mod_1.AuthorizationError; } }));
+Object.defineProperty(exports, "backoff", ({ enumerable: true, get: function () { return internal_mod_1.backoff; } }));
+Object.defineProperty(exports, "Bench", ({ enumerable: true, get: function () { return internal_mod_1.Bench; } }));
+Object.defineProperty(exports, "buildAuthenticator", ({ enumerable: true, get: function () { return internal_mod_1.buildAuthenticator; } }));
+Object.defineProperty(exports, "canonicalMIMEHeaderKey", ({ enumerable: true, get: function () { return internal_mod_1.canonicalMIMEHeaderKey; } }));
+Object.defineProperty(exports, "ClosedConnectionError", ({ enumerable: true, get: function () { return internal_mod_1.ClosedConnectionError; } }));
+Object.defineProperty(exports, "ConnectionError", ({ enumerable: true, get: function () { return internal_mod_1.ConnectionError; } }));
+Object.defineProperty(exports, "createInbox", ({ enumerable: true, get: function () { return internal_mod_1.createInbox; } }));
+Object.defineProperty(exports, "credsAuthenticator", ({ enumerable: true, get: function () { return internal_mod_1.credsAuthenticator; } }));
+Object.defineProperty(exports, "deadline", ({ enumerable: true, get: function () { return internal_mod_1.deadline; } }));
+Object.defineProperty(exports, "deferred", ({ enumerable: true, get: function () { return internal_mod_1.deferred; } }));
+Object.defineProperty(exports, "delay", ({ enumerable: true, get: function () { return internal_mod_1.delay; } }));
+Object.defineProperty(exports, "DrainingConnectionError", ({ enumerable: true, get: function () { return internal_mod_1.DrainingConnectionError; } }));
+Object.defineProperty(exports, "Empty", ({ enumerable: true, get: function () { return internal_mod_1.Empty; } }));
+Object.defineProperty(exports, "errors", ({ enumerable: true, get: function () { return internal_mod_1.errors; } }));
+Object.defineProperty(exports, "hasWsProtocol", ({ enumerable: true, get: function () { return internal_mod_1.hasWsProtocol; } }));
+Object.defineProperty(exports, "headers", ({ enumerable: true, get: function () { return internal_mod_1.headers; } }));
+Object.defineProperty(exports, "InvalidArgumentError", ({ enumerable: true, get: function () { return internal_mod_1.InvalidArgumentError; } }));
+Object.defineProperty(exports, "InvalidOperationError", ({ enumerable: true, get: function () { return internal_mod_1.InvalidOperationError; } }));
+Object.defineProperty(exports, "InvalidSubjectError", ({ enumerable: true, get: function () { return internal_mod_1.InvalidSubjectError; } }));
+Object.defineProperty(exports, "jwtAuthenticator", ({ enumerable: true, get: function () { return internal_mod_1.jwtAuthenticator; } }));
+Object.defineProperty(exports, "Match", ({ enumerable: true, get: function () { return internal_mod_1.Match; } }));
+Object.defineProperty(exports, "Metric", ({ enumerable: true, get: function () { return internal_mod_1.Metric; } }));
+Object.defineProperty(exports, "millis", ({ enumerable: true, get: function () { return internal_mod_1.millis; } }));
+Object.defineProperty(exports, "MsgHdrsImpl", ({ enumerable: true, get: function () { return internal_mod_1.MsgHdrsImpl; } }));
+Object.defineProperty(exports, "nanos", ({ enumerable: true, get: function () { return internal_mod_1.nanos; } }));
+Object.defineProperty(exports, "nkeyAuthenticator", ({ enumerable: true, get: function () { return internal_mod_1.nkeyAuthenticator; } }));
+Object.defineProperty(exports, "nkeys", ({ enumerable: true, get: function () { return internal_mod_1.nkeys; } }));
+Object.defineProperty(exports, "NoRespondersError", ({ enumerable: true, get: function () { return internal_mod_1.NoRespondersError; } }));
+Object.defineProperty(exports, "Nuid", ({ enumerable: true, get: function () { return internal_mod_1.Nuid; } }));
+Object.defineProperty(exports, "nuid", ({ enumerable: true, get: function () { return internal_mod_1.nuid; } }));
+Object.defineProperty(exports, "PermissionViolationError", ({ enumerable: true, get: function () { return internal_mod_1.PermissionViolationError; } }));
+Object.defineProperty(exports, "ProtocolError", ({ enumerable: true, get: function () { return internal_mod_1.ProtocolError; } }));
+Object.defineProperty(exports, "RequestError", ({ enumerable: true, get: function () { return internal_mod_1.RequestError; } }));
+Object.defineProperty(exports, "syncIterator", ({ enumerable: true, get: function () { return internal_mod_1.syncIterator; } }));
+Object.defineProperty(exports, "TimeoutError", ({ enumerable: true, get: function () { return internal_mod_1.TimeoutError; } }));
+Object.defineProperty(exports, "tokenAuthenticator", ({ enumerable: true, get: function () { return internal_mod_1.tokenAuthenticator; } }));
+Object.defineProperty(exports, "UserAuthenticationExpiredError", ({ enumerable: true, get: function () { return internal_mod_1.UserAuthenticationExpiredError; } }));
+Object.defineProperty(exports, "usernamePasswordAuthenticator", ({ enumerable: true, get: function () { return internal_mod_1.usernamePasswordAuthenticator; } }));
+Object.defineProperty(exports, "wsconnect", ({ enumerable: true, get: function () { return internal_mod_1.wsconnect; } }));
+//# sourceMappingURL=mod.js.map
 
 /***/ }),
 
@@ -18043,7 +23479,7 @@ nacl.setPRNG = function(fn) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_report_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8935);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2002);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8376);
 
 
 // A reader that stops early (`pelato gen | head -1`) closes the pipe: stop quietly, as other
@@ -18063,7 +23499,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2002:
+/***/ 8376:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -18381,10 +23817,28 @@ function parseSpec(type, dir, text) {
 
 ;// CONCATENATED MODULE: ./src/generate/manifest.ts
 const HOST_TYPE_LABEL = 'host-type';
-/** Name of the component inside each app; the app name already makes it unique in the lattice. */
-const TASK = 'task';
+/**
+ * What makes a version's parts distinct: `v` and the version in lower-case letters, digits and dashes
+ * (`1.0.1` → `v1-0-1`). A handover deploy (src/deploy/handover.ts) runs two versions of an app side by side
+ * in one manifest under wadm 0.21.1, which keys components, links and configs by name: the task's
+ * component name and id, the provider → task link names and the configs wadm writes all carry it, so
+ * neither version's scalers touch the other's parts. The providers do not: both versions share them, and
+ * an unchanged provider keeps running through an upgrade.
+ */
+function versionKey(version) {
+    return `v${version
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '')}`;
+}
+/** Name of the task's component inside its app (the app name makes its id unique in the lattice). */
+function taskComponentName(version) {
+    return `task-${versionKey(version)}`;
+}
 function buildManifest(wf, task, plan) {
     const app = plan.app;
+    const key = versionKey(plan.version);
+    const TASK = taskComponentName(plan.version);
     const id = (part) => `${app}-${part}`;
     // every_host puts the component wherever its providers run (see Placement); spread spreads a total.
     const scaler = task.placement === 'spread' ? 'spreadscaler' : 'daemonscaler';
@@ -18393,7 +23847,7 @@ function buildManifest(wf, task, plan) {
     ];
     const components = [];
     for (const kind of plan.providers) {
-        const p = provider(kind, task, app);
+        const p = provider(kind, task, app, TASK, key);
         if (p.componentLink)
             componentTraits.push({ type: 'link', properties: p.componentLink });
         components.push({
@@ -18410,7 +23864,7 @@ function buildManifest(wf, task, plan) {
     const taskProps = { image: plan.image, id: id(TASK) };
     const configs = [];
     if (Object.keys(task.config).length)
-        configs.push({ name: id('config'), properties: sortedRecord(task.config) });
+        configs.push({ name: id(`config-${key}`), properties: sortedRecord(task.config) });
     // No properties: the token is put on the lattice by deploy, so the manifest only names it.
     if (task.http?.auth)
         configs.push({ name: httpAuthConfig(app) });
@@ -18444,7 +23898,8 @@ function spreads(targets) {
         return { name: t, requirements: { [HOST_TYPE_LABEL]: t }, weight };
     });
 }
-function provider(kind, task, app) {
+/** `target` is the task's component name, `key` its version key (link and config names). */
+function provider(kind, task, app, target, key) {
     switch (kind) {
         case 'messaging': {
             const parts = { name: 'messaging' };
@@ -18459,11 +23914,14 @@ function provider(kind, task, app) {
             }
             if (task.source_topic) {
                 parts.providerLink = {
+                    name: key,
                     namespace: 'wasmcloud',
                     package: 'messaging',
                     interfaces: ['handler'],
-                    target: { name: TASK },
-                    source: { config: [{ name: `${app}-subscription`, properties: { subscriptions: subscription(task, app) } }] },
+                    target: { name: target },
+                    source: {
+                        config: [{ name: `${app}-subscription-${key}`, properties: { subscriptions: subscription(task, app) } }],
+                    },
                 };
             }
             return parts;
@@ -18472,11 +23930,12 @@ function provider(kind, task, app) {
             return {
                 name: 'httpserver',
                 providerLink: {
+                    name: key,
                     namespace: 'wasi',
                     package: 'http',
                     interfaces: ['incoming-handler'],
-                    target: { name: TASK },
-                    source: { config: [{ name: `${app}-http`, properties: httpLinkProperties(task) }] },
+                    target: { name: target },
+                    source: { config: [{ name: `${app}-http-${key}`, properties: httpLinkProperties(task) }] },
                 },
             };
         case 'postgres':
@@ -21115,7 +26574,9 @@ async function openNats(settings, opts = {}) {
             servers: settings.servers,
             name: opts.name ?? 'pelato',
             timeout: opts.handshakeMs ?? 5000,
-            maxReconnectAttempts: 10,
+            // A deploy outlives a NATS server restarting under it (about 30 s of attempts): wadm and the hosts
+            // reconnect too, and a handover step in flight goes on (src/deploy/upgrade.ts retries).
+            maxReconnectAttempts: 60,
             reconnectTimeWait: 500,
             ...authOptions(settings, creds?.file),
         };
@@ -21193,24 +26654,64 @@ function tlsHint(s) {
         `and ${(0,common_settings/* envName */.pD)('natsTlsFirst')}`);
 }
 
+;// CONCATENATED MODULE: ./src/deploy/ctl.ts
+
+
+const ctl_enc = new TextEncoder();
+const dec = new TextDecoder();
+/** `what` names the request in messages ("config get x", "link list"); `tail` follows `v1.{lattice}.`. */
+async function ctlRequest(t, tail, what, body) {
+    const subject = `${t.prefix}.v1.${t.lattice}.${tail}`;
+    let reply;
+    try {
+        reply = await t.nc.request(subject, body === undefined ? new Uint8Array() : ctl_enc.encode(JSON.stringify(body)), {
+            timeout: t.timeoutMs,
+        });
+    }
+    catch (e) {
+        throw ctlError(t, e, what);
+    }
+    return parseCtl(reply, what);
+}
+function parseCtl(reply, what) {
+    try {
+        const r = JSON.parse(dec.decode(reply.data));
+        return { success: r.success === true, message: String(r.message ?? ''), response: r.response };
+    }
+    catch {
+        throw new diagnostics/* PelatoError */.K7(`a host sent an unreadable reply to ${what}`);
+    }
+}
+function ctlError(t, e, what) {
+    const detail = errorDetail(e);
+    switch (classifyRequestError(e)) {
+        case 'no-responders':
+            return new diagnostics/* PelatoError */.K7(`no wasmCloud host answers on lattice ${t.lattice} (${t.prefix}.v1.${t.lattice}.*), so ${what} failed`, 'start a host on this lattice first');
+        case 'timeout':
+            return new diagnostics/* PelatoError */.K7(`no host of lattice ${t.lattice} answered ${what} within ${t.timeoutMs / 1000} s`);
+        case 'permission':
+            return new diagnostics/* PelatoError */.K7(`NATS denied the ${what} request (${detail})`, `the user needs publish permission on ${t.prefix}.v1.${t.lattice}.> as well`, 'nats-denied');
+        case 'closed':
+            return new diagnostics/* PelatoError */.K7(`the NATS connection closed during ${what}`, undefined, 'nats-closed');
+        default:
+            return new diagnostics/* PelatoError */.K7(`${what} failed: ${detail}`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/deploy/configClient.ts
 
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
-const configClient_enc = new TextEncoder();
-const dec = new TextDecoder();
 class ConfigClient {
-    nc;
     lattice;
     prefix;
-    timeoutMs;
+    target;
     constructor(nc, lattice, 
     /** The hosts' control-interface prefix (setting ctlPrefix, default wasmbus.ctl). */
     prefix = 'wasmbus.ctl', timeoutMs = 10_000) {
-        this.nc = nc;
         this.lattice = lattice;
         this.prefix = prefix;
-        this.timeoutMs = timeoutMs;
+        this.target = { nc, lattice, prefix, timeoutMs };
     }
     subject(op, name) {
         if (!NAME.test(name))
@@ -21237,35 +26738,7 @@ class ConfigClient {
     }
     async request(op, name, body) {
         const subject = this.subject(op, name);
-        let reply;
-        try {
-            reply = await this.nc.request(subject, body === undefined ? new Uint8Array() : configClient_enc.encode(JSON.stringify(body)), {
-                timeout: this.timeoutMs,
-            });
-        }
-        catch (e) {
-            const detail = errorDetail(e);
-            switch (classifyRequestError(e)) {
-                case 'no-responders':
-                    throw new diagnostics/* PelatoError */.K7(`no wasmCloud host answers on lattice ${this.lattice} (${this.prefix}.v1.${this.lattice}.config.*), ` +
-                        `so config ${name} cannot be ${op === 'get' ? 'read' : op === 'put' ? 'stored' : 'deleted'}`, 'start a host on this lattice first (named config lives in its config bucket)');
-                case 'timeout':
-                    throw new diagnostics/* PelatoError */.K7(`no host of lattice ${this.lattice} answered config ${op} ${name} within ${this.timeoutMs / 1000} s`);
-                case 'permission':
-                    throw new diagnostics/* PelatoError */.K7(`NATS denied the config ${op} request (${detail})`, `the user needs publish permission on ${this.prefix}.v1.${this.lattice}.config.> as well`, 'nats-denied');
-                case 'closed':
-                    throw new diagnostics/* PelatoError */.K7(`the NATS connection closed during config ${op} ${name}`, undefined, 'nats-closed');
-                default:
-                    throw new diagnostics/* PelatoError */.K7(`config ${op} ${name} failed: ${detail}`);
-            }
-        }
-        try {
-            const r = JSON.parse(dec.decode(reply.data));
-            return { success: r.success === true, message: String(r.message ?? ''), response: r.response };
-        }
-        catch {
-            throw new diagnostics/* PelatoError */.K7(`a host sent an unreadable reply to config ${op} ${name}`);
-        }
+        return ctlRequest(this.target, subject.slice(`${this.prefix}.v1.${this.lattice}.`.length), `config ${op} ${name}`, body);
     }
 }
 
@@ -21798,6 +27271,539 @@ class WadmClient {
     }
 }
 
+;// CONCATENATED MODULE: ./src/deploy/latticeClient.ts
+
+
+class LatticeClient {
+    target;
+    constructor(nc, lattice, prefix = 'wasmbus.ctl', timeoutMs = 10_000) {
+        this.target = { nc, lattice, prefix, timeoutMs };
+    }
+    /** Every link of the lattice (`link.get`). */
+    async links() {
+        const r = await ctlRequest(this.target, 'link.get', 'link list');
+        if (!r.success)
+            throw new diagnostics/* PelatoError */.K7(`the lattice refused to list its links: ${r.message}`);
+        return (r.response ?? []).map((l) => ({
+            source: String(l.source_id ?? ''),
+            target: String(l.target ?? ''),
+            name: String(l.name ?? 'default'),
+            namespace: String(l.wit_namespace ?? ''),
+            package: String(l.wit_package ?? ''),
+        }));
+    }
+    /**
+     * The hosts that answer a ping within `waitMs`, each with what it runs. A host too busy to answer its
+     * inventory request (compiling a component on a small machine) is left out of this round.
+     */
+    async hosts(waitMs = 750) {
+        const ids = [];
+        try {
+            const replies = await this.target.nc.requestMany(`${this.target.prefix}.v1.${this.target.lattice}.host.ping`, '', {
+                strategy: 'timer',
+                maxWait: waitMs,
+            });
+            for await (const m of replies) {
+                const r = parseCtl(m, 'host ping');
+                const id = r.response?.id;
+                if (id)
+                    ids.push(id);
+            }
+        }
+        catch (e) {
+            throw ctlError(this.target, e, 'host ping');
+        }
+        const out = [];
+        await Promise.all(ids.map(async (id) => {
+            try {
+                const r = await ctlRequest(this.target, `host.get.${id}`, `inventory of host ${id}`);
+                const inv = r.response;
+                if (!r.success || !inv)
+                    return;
+                out.push({
+                    host: id,
+                    components: (inv.components ?? []).map((c) => String(c.id)),
+                    providers: (inv.providers ?? []).map((p) => String(p.id)),
+                });
+            }
+            catch (e) {
+                if (e instanceof diagnostics/* PelatoError */.K7 && e.kind !== 'failed')
+                    throw e;
+            }
+        }));
+        return out;
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/@nats-io/kv/lib/mod.js
+var mod = __nccwpck_require__(2085);
+;// CONCATENATED MODULE: ./src/deploy/lock.ts
+/**
+ * One deploy per app at a time. Two deploys of one app racing (a terminal user and CI) would interleave
+ * their handover steps and could leave both versions running, so each deploy takes a lock first: a key in
+ * a JetStream key-value bucket, created only if absent (wadm already needs JetStream on the lattice). The
+ * second deploy waits for the first to finish, then does its own work on what the first left.
+ * A lock outlives a deploy that was killed only until its own deadline has passed (`expires`); the next
+ * deploy then takes it over, atomically (an update at the revision it read).
+ */
+
+
+
+
+const LOCK_BUCKET = 'pelato_deploys';
+const lock_enc = new TextEncoder();
+const lock_dec = new TextDecoder();
+const lock_sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** KV keys allow letters, digits and `-_=./`; a lattice name may hold more. */
+function lockKey(lattice, app) {
+    return `${lattice}.${app}`.replace(/[^-\w=./]/g, '_');
+}
+function read(data) {
+    try {
+        const h = JSON.parse(lock_dec.decode(data));
+        return typeof h.expires === 'number' ? h : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Takes the app's lock, waiting for another holder until `deadline`. `holdMs` is how long this deploy
+ * may hold it at most (its own deadline). Without JetStream (or the right to use it) deploys are not
+ * serialised: `onUnlocked` says why, and the deploy goes on.
+ */
+async function takeLock(nc, lattice, app, o) {
+    let kv;
+    try {
+        kv = await new mod/* Kvm */.Br(nc).create(LOCK_BUCKET, { history: 1, ttl: 24 * 3600_000, timeout: 5000 });
+    }
+    catch (e) {
+        o.onUnlocked(errorDetail(e));
+        return { release: async () => { } };
+    }
+    const key = lockKey(lattice, app);
+    const mine = () => lock_enc.encode(JSON.stringify({
+        holder: `pelato on ${external_node_os_default().hostname()} (pid ${process.pid})`,
+        since: Date.now(),
+        expires: Date.now() + o.holdMs,
+    }));
+    let told = '';
+    for (;;) {
+        let revision;
+        try {
+            revision = await kv.create(key, mine());
+        }
+        catch {
+            const e = await kv.get(key).catch(() => null);
+            const h = e && e.operation === 'PUT' ? read(e.value) : undefined;
+            if (e && (!h || h.expires < Date.now())) {
+                // Unreadable, or its holder's deadline has passed: the holder is gone.
+                revision = await kv.update(key, mine(), e.revision).catch(() => undefined);
+            }
+            else if (!h) {
+                // The create failed and nothing can be read: the bucket is unreachable for now.
+                if (Date.now() + 500 > o.deadline)
+                    throw new diagnostics/* PelatoError */.K7(`the deploy lock of ${app} (bucket ${LOCK_BUCKET}) could not be taken by the deadline`);
+                await lock_sleep(500);
+            }
+            else {
+                if (Date.now() + 500 > o.deadline)
+                    throw new diagnostics/* PelatoError */.K7(`another deploy of ${app} (${h.holder}, since ${new Date(h.since).toISOString()}) ` +
+                        'still runs; this one gave up waiting for it', 'run the deploy again when the other one has ended (or raise --timeout)');
+                if (h.holder !== told)
+                    o.onWait(h);
+                told = h.holder;
+                await lock_sleep(500);
+            }
+        }
+        if (revision !== undefined) {
+            const rev = revision;
+            return {
+                release: async () => {
+                    await kv.delete(key, { previousSeq: rev }).catch(() => { });
+                },
+            };
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/deploy/handover.ts
+/**
+ * The handover: how one version of an app takes over from the running one with traffic flowing, as a
+ * sequence of wadm manifests. Pure planning; src/deploy/upgrade.ts runs the steps.
+ *
+ * Why steps: deploying N+1 over N in one go makes wadm 0.21.1 publish the new scalers' commands and the old
+ * ones' cleanup together, and a builtin provider hands a message only to a component running on its own
+ * host, so every message that arrives while N+1 is still being compiled is dropped. Instead both versions
+ * run side by side in one app for a while (their component ids, provider → task link names and configs
+ * differ: src/generate/manifest.ts versionKey), the providers shared and untouched:
+ *   1. warm:  N as it runs, plus N+1's component without any provider → N+1 link. N+1 compiles while N works.
+ *   2. both:  N+1 linked too; a queue subscription per link in the same queue group, so each message goes to
+ *             exactly one of the versions. An HTTP provider that shares a listening address between links
+ *             (wasmCloud's http-server provider) keeps serving N, the first link, and queues N+1 behind it.
+ *   3. drain: N's provider → N links gone, N still running, so what it has received finishes and publishes
+ *             (its own links to the providers stay).
+ *   4. N+1 alone: the manifest as generated; N stops.
+ * A provider that cannot share an address (the hosts' builtin http-server binds one socket per link) skips
+ * step 2 for its links: N's listener closes in step 3 and N+1's opens in step 4, a short outage measured in
+ * the README.
+ */
+
+/** Suffix of a step's version; a version holding it is a step, not a release (see isHandoverVersion). */
+const HANDOVER_MARK = '~handover.';
+function isHandoverVersion(v) {
+    return v.includes(HANDOVER_MARK);
+}
+/** The image of the hosts' builtin http-server, which binds one socket per link. */
+const BUILTIN_HTTP = 'wasmcloud+builtin://http-server';
+function componentsOf(m) {
+    return (m.spec?.components ?? []);
+}
+/** wadm's id for a component: `properties.id`, else `{app}-{name}`. */
+function idOf(app, c) {
+    return typeof c.properties.id === 'string' ? c.properties.id : `${app}-${c.name}`;
+}
+/** Named configs with properties (the ones wadm writes): name → canonical properties. */
+function writtenConfigs(cs) {
+    const out = new Map();
+    const add = (list) => {
+        for (const c of list ?? [])
+            if (typeof c.name === 'string' && c.properties !== undefined)
+                out.set(c.name, planFiles_canonicalJson(c.properties));
+    };
+    for (const c of cs) {
+        add(c.properties.config);
+        for (const t of c.traits ?? []) {
+            add(t.properties.target?.config);
+            add(t.properties.source?.config);
+        }
+    }
+    return out;
+}
+const isTaskLink = (t, tasks) => t.type === 'link' && tasks.has(t.properties.target?.name ?? '');
+/**
+ * The steps from `current` (the manifest wadm runs as version `from`) to `next` (version `to`), or why the
+ * two cannot run side by side.
+ */
+function planHandover(app, current, from, next, to) {
+    const cur = componentsOf(current);
+    const nxt = componentsOf(next);
+    const curTasks = cur.filter((c) => c.type === 'component');
+    const nxtTasks = nxt.filter((c) => c.type === 'component');
+    if (!curTasks.length || !nxtTasks.length)
+        return { kind: 'in-place', reason: 'one of the versions has no component' };
+    const curNames = new Set(curTasks.map((c) => c.name));
+    const nxtNames = new Set(nxtTasks.map((c) => c.name));
+    const curIds = new Set(curTasks.map((c) => idOf(app, c)));
+    for (const c of nxtTasks) {
+        if (curNames.has(c.name) || curIds.has(idOf(app, c)))
+            return {
+                kind: 'in-place',
+                reason: `both versions name their component ${c.name} (${idOf(app, c)}); ` +
+                    'versions generated by this pelato carry their version in it',
+            };
+    }
+    // Providers are shared: the one N+1 names must be the one that runs, or it would restart anyway.
+    const curProviders = new Map(cur.filter((c) => c.type === 'capability').map((c) => [c.name, c]));
+    const nxtProviders = new Map(nxt.filter((c) => c.type === 'capability').map((c) => [c.name, c]));
+    for (const [name, p] of nxtProviders) {
+        const was = curProviders.get(name);
+        if (!was)
+            continue;
+        const same = (k) => planFiles_canonicalJson(was.properties[k]) === planFiles_canonicalJson(p.properties[k]);
+        if (!same('image') || !same('id') || !same('config'))
+            return { kind: 'in-place', reason: `provider ${name} changes (image, id or config), so it restarts anyway` };
+    }
+    // Configs wadm writes: one name, one content, or one version's scalers would overwrite the other's.
+    const curConfigs = writtenConfigs(cur);
+    for (const [name, props] of writtenConfigs(nxt)) {
+        const was = curConfigs.get(name);
+        if (was !== undefined && was !== props)
+            return { kind: 'in-place', reason: `both versions write config ${name} with different contents` };
+    }
+    const linkKey = (p, t, tasks) => {
+        const target = tasks.find((c) => c.name === t.properties.target?.name);
+        return {
+            source: idOf(app, p),
+            namespace: String(t.properties.namespace ?? ''),
+            package: String(t.properties.package ?? ''),
+            name: t.properties.name ?? 'default',
+            target: idOf(app, target),
+        };
+    };
+    const sameKey = (a, b) => a.source === b.source && a.namespace === b.namespace && a.package === b.package && a.name === b.name;
+    const providers = [];
+    for (const name of new Set([...nxtProviders.keys(), ...curProviders.keys()])) {
+        const p = nxtProviders.get(name) ?? curProviders.get(name);
+        const curLinks = (curProviders.get(name)?.traits ?? []).filter((t) => isTaskLink(t, curNames));
+        const nxtLinks = (nxtProviders.get(name)?.traits ?? []).filter((t) => isTaskLink(t, nxtNames));
+        for (const a of curLinks)
+            for (const b of nxtLinks)
+                if (sameKey(linkKey(p, a, curTasks), linkKey(p, b, nxtTasks)))
+                    return {
+                        kind: 'in-place',
+                        reason: `both versions link provider ${name} to their component under the link name ${b.properties.name ?? 'default'}`,
+                    };
+        providers.push({
+            provider: p,
+            curLinks,
+            nxtLinks,
+            rest: (p.traits ?? []).filter((t) => !isTaskLink(t, nxtNames) && !isTaskLink(t, curNames)),
+            shares: p.properties.image !== BUILTIN_HTTP,
+        });
+    }
+    const step = (n, what, links) => {
+        const metadata = structuredClone(next.metadata);
+        const version = `${to}${HANDOVER_MARK}${n}`;
+        metadata.annotations = { ...metadata.annotations, version, 'pelato.dev/handover': `${from} → ${to}, step ${n}` };
+        const components = [
+            ...providers.map((p) => ({ ...p.provider, traits: [...p.rest, ...links(p)] })),
+            ...curTasks,
+            ...nxtTasks,
+        ];
+        return { version, what, manifest: { ...next, metadata, spec: { ...next.spec, components } } };
+    };
+    const keys = (p, ts, tasks) => ts.map((t) => linkKey(p.provider, t, tasks));
+    const curKeys = providers.flatMap((p) => keys(p, p.curLinks, curTasks));
+    const sharedNext = providers.filter((p) => p.shares).flatMap((p) => keys(p, p.nxtLinks, nxtTasks));
+    const phases = [
+        {
+            ...step(1, `start ${to} beside ${from}`, (p) => p.curLinks),
+            linksPresent: curKeys,
+            linksAbsent: [],
+            warm: nxtTasks.map((c) => ({
+                id: idOf(app, c),
+                everyHost: (c.traits ?? []).some((t) => t.type === 'daemonscaler'),
+                // The providers that will hand it messages or requests: on their hosts it must run.
+                feeders: providers
+                    .filter((p) => p.nxtLinks.some((t) => t.properties.target?.name === c.name))
+                    .map((p) => idOf(app, p.provider)),
+            })),
+        },
+    ];
+    if (sharedNext.length)
+        phases.push({
+            ...step(2, `link ${to} beside ${from}`, (p) => (p.shares ? [...p.curLinks, ...p.nxtLinks] : p.curLinks)),
+            linksPresent: [...curKeys, ...sharedNext],
+            linksAbsent: [],
+            warm: [],
+        });
+    phases.push({
+        ...step(3, `unlink ${from} and let it finish`, (p) => (p.shares ? p.nxtLinks : [])),
+        linksPresent: sharedNext,
+        linksAbsent: curKeys,
+        warm: [],
+    });
+    return { kind: 'handover', from, to, phases, retired: curTasks.map((c) => idOf(app, c)) };
+}
+
+;// CONCATENATED MODULE: ./src/generate/wadmChecks.ts
+const KNOWN_TRAITS = new Set(['spreadscaler', 'daemonscaler', 'link']);
+function wadmProblems(manifest) {
+    const m = manifest;
+    const problems = [];
+    const name = m?.metadata?.name;
+    if (typeof name !== 'string' || !/^[-\w]+$/.test(name))
+        problems.push(`metadata.name ${JSON.stringify(name)} must match ^[-\\w]+$`);
+    const version = m?.metadata?.annotations?.version;
+    if (version === 'latest')
+        problems.push('version "latest" is not allowed');
+    const components = m?.spec?.components ?? [];
+    const names = new Set();
+    const ids = new Set();
+    for (const c of components) {
+        if (names.has(c.name))
+            problems.push(`duplicate component name "${c.name}"`);
+        names.add(c.name);
+        const id = c.properties?.id;
+        if (id !== undefined && id !== null) {
+            if (ids.has(id))
+                problems.push(`duplicate component id "${id}"`);
+            ids.add(id);
+        }
+        const hasImage = c.properties?.image != null;
+        const hasApp = c.properties?.application != null;
+        if (hasImage === hasApp)
+            problems.push(`component "${c.name}" must have exactly one of image and application`);
+    }
+    const links = new Set();
+    const linkConfigs = new Set();
+    for (const c of components) {
+        for (const t of c.traits ?? []) {
+            if (!KNOWN_TRAITS.has(t.type ?? ''))
+                problems.push(`component "${c.name}" has custom trait "${t.type}"`);
+            if (t.type !== 'link')
+                continue;
+            const p = t.properties ?? {};
+            const target = typeof p.target === 'string' ? p.target : p.target?.name;
+            if (!names.has(target))
+                problems.push(`link from "${c.name}" targets "${target}", which is not a component of this manifest`);
+            for (const iface of p.interfaces ?? []) {
+                const key = `${c.name}|${p.namespace}:${p.package}/${iface}|${p.name ?? 'default'}`;
+                if (links.has(key))
+                    problems.push(`duplicate link ${key}`);
+                links.add(key);
+            }
+            const targetConfig = typeof p.target === 'string' ? [] : (p.target?.config ?? []);
+            for (const cfg of [...(p.source?.config ?? []), ...targetConfig]) {
+                if (!cfg.properties)
+                    continue;
+                if (linkConfigs.has(cfg.name))
+                    problems.push(`duplicate named link config "${cfg.name}"`);
+                linkConfigs.add(cfg.name);
+            }
+        }
+    }
+    return problems;
+}
+
+;// CONCATENATED MODULE: ./src/deploy/upgrade.ts
+/**
+ * Runs a handover (src/deploy/handover.ts) on the lattice: each step is stored and deployed like any
+ * version, then checked on the hosts themselves before the next one (the new component runs where its
+ * providers run, the links the step adds are there and the ones it removes are gone), then given
+ * `settleMs` for the providers to act on the links (subscribe; or let the old version finish what it was
+ * handed). A step that does not get there by the deadline rolls the app back to the version that ran.
+ */
+
+
+
+/** Failures worth another try within the deadline: wadm or NATS restarting, a busy wadm. */
+const TRANSIENT = new Set(['wadm-absent', 'wadm-timeout', 'nats-closed']);
+const upgrade_sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** `fn`, again after transient failures, until the deadline; the last failure if it never succeeds. */
+async function retrying(ctx, what, fn) {
+    let told = false;
+    for (;;) {
+        try {
+            return await fn();
+        }
+        catch (e) {
+            if (!(e instanceof diagnostics/* PelatoError */.K7) || !TRANSIENT.has(e.kind) || Date.now() + 1000 > ctx.deadline)
+                throw e;
+            if (!told)
+                ctx.say(`${what}: ${e.message}; trying again until the deadline`);
+            told = true;
+            await upgrade_sleep(1000);
+        }
+    }
+}
+/** Stores a step's manifest (again, if an interrupted run left a different one under its version). */
+async function putStep(ctx, p) {
+    const problems = wadmProblems(p.manifest);
+    if (problems.length)
+        throw new diagnostics/* PelatoError */.K7(`handover step ${p.version} of ${ctx.app} is not a valid manifest: ${problems.join('; ')}`);
+    const stored = await retrying(ctx, 'storing a handover step', () => ctx.client.get(ctx.app, p.version));
+    if (stored.manifest) {
+        if (sameExceptHash(stored.manifest, p.manifest))
+            return;
+        await retrying(ctx, 'replacing a handover step', () => ctx.client.delete(ctx.app, p.version));
+    }
+    const r = await retrying(ctx, 'storing a handover step', () => ctx.client.put(p.manifest));
+    if (r.result === 'error')
+        throw new diagnostics/* PelatoError */.K7(`wadm refused handover step ${p.version} of ${ctx.app}: ${r.message}`, undefined, 'wadm-rejected');
+}
+function sameExceptHash(a, b) {
+    return planFiles_canonicalJson(a) === planFiles_canonicalJson(b);
+}
+/** Deploys `version` and waits for wadm's `deployed`; wadm's reason when it ends otherwise. */
+async function deployAndWait(ctx, version) {
+    const d = await retrying(ctx, `deploying ${version}`, () => ctx.client.deploy(ctx.app, version));
+    if (d.result !== 'acknowledged')
+        return `wadm refused to deploy ${version}: ${d.message || d.result}`;
+    const trustFrom = Date.now() + ctx.upgradeSettleMs;
+    const w = await ctx.watcher.waitFor('deployed', ctx.deadline, trustFrom, Infinity, (st) => ctx.say(ctx.describe(st)));
+    if (w.outcome === 'reached')
+        return undefined;
+    const st = w.last?.status;
+    const why = st ? `${st.status}${st.message ? `: ${st.message}` : ''}` : 'no status';
+    return w.outcome === 'timeout' ? `${version} not deployed by the deadline (last status ${why})` : `${version} ${why}`;
+}
+const sameLink = (a, b) => a.source === b.source &&
+    a.target === b.target &&
+    a.name === b.name &&
+    a.namespace === b.namespace &&
+    a.package === b.package;
+/**
+ * What still keeps the step from being done on the hosts, or undefined when nothing does: a new component
+ * not running on a host whose provider will hand it messages, a link missing or still there.
+ */
+async function stepPending(ctx, p) {
+    if (p.warm.length) {
+        const hosts = await ctx.lattice.hosts();
+        for (const { id, everyHost, feeders } of p.warm) {
+            const running = hosts.filter((h) => h.components.includes(id));
+            if (!running.length)
+                return `${id} runs on no host yet`;
+            const missing = hosts.filter((h) => h.providers.some((x) => feeders.includes(x)) && !h.components.includes(id));
+            // A spread places the component on some hosts only; a provider elsewhere cannot reach it anyway.
+            if (missing.length && everyHost)
+                return `${id} is not running on host ${missing[0].host} yet`;
+        }
+    }
+    if (p.linksPresent.length || p.linksAbsent.length) {
+        const links = await ctx.lattice.links();
+        const absent = p.linksPresent.find((k) => !links.some((l) => sameLink(l, k)));
+        if (absent)
+            return `link ${absent.source} → ${absent.target} (${absent.name}) not in place yet`;
+        const present = p.linksAbsent.find((k) => links.some((l) => sameLink(l, k)));
+        if (present)
+            return `link ${present.source} → ${present.target} (${present.name}) still in place`;
+    }
+    return undefined;
+}
+/**
+ * Runs the steps. Resolves with undefined when the last step is done (the caller then deploys the new
+ * version itself), or with the reason it stopped; the caller rolls back.
+ */
+async function runSteps(ctx, plan) {
+    for (const p of plan.phases) {
+        ctx.say(`handover ${p.version}: ${p.what}`);
+        await putStep(ctx, p);
+        const failed = await deployAndWait(ctx, p.version);
+        if (failed)
+            return failed;
+        let pending;
+        let told;
+        for (;;) {
+            try {
+                pending = await stepPending(ctx, p);
+            }
+            catch (e) {
+                if (!(e instanceof diagnostics/* PelatoError */.K7))
+                    throw e;
+                pending = e.message;
+            }
+            if (!pending)
+                break;
+            if (Date.now() + 300 > ctx.deadline)
+                return `handover step ${p.version} not done by the deadline: ${pending}`;
+            if (pending !== told)
+                ctx.say(`waiting: ${pending}`);
+            told = pending;
+            await upgrade_sleep(300);
+        }
+        await upgrade_sleep(ctx.settleMs);
+    }
+    return undefined;
+}
+/** Back to `from` (the version that ran before); its parts never stopped, so this only removes the new ones. */
+async function rollBack(ctx, from) {
+    ctx.say(`rolling back to ${from}`);
+    return deployAndWait(ctx, from);
+}
+/** Deletes the stored step versions; they only ever matter while a handover runs. */
+async function dropSteps(ctx, versions) {
+    for (const v of versions) {
+        try {
+            await retrying(ctx, 'deleting a handover step', () => ctx.client.delete(ctx.app, v));
+        }
+        catch {
+            // Left stored, harmless: the next handover to the same version replaces it.
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/deploy/watch.ts
 /**
  * wadm marks an app `failed` when no host matches a spread ("Could not satisfy daemonscaler edge for …,
@@ -21915,6 +27921,10 @@ function watchApp(client, app, onChange, pollMs = 1000) {
 
 
 
+
+
+
+
 function timeoutMs(o, env) {
     return o.timeoutMs ?? (0,common_settings/* setting */.Pe)(env, 'timeout');
 }
@@ -21949,7 +27959,8 @@ async function withSession(genDir, o, fn, secrets = []) {
             requestTimeoutMs: o.requestTimeoutMs,
         });
         const config = new ConfigClient(handle.nc, client.lattice, (0,common_settings/* setting */.Pe)(env, 'ctlPrefix'), o.requestTimeoutMs);
-        return await fn({ plan, genDir: gen, handle, client, config, env, clean });
+        const latticeClient = new LatticeClient(handle.nc, client.lattice, (0,common_settings/* setting */.Pe)(env, 'ctlPrefix'), o.requestTimeoutMs);
+        return await fn({ plan, genDir: gen, handle, client, config, lattice: latticeClient, env, clean });
     }
     catch (e) {
         if (e instanceof diagnostics/* PelatoError */.K7)
@@ -22014,8 +28025,16 @@ async function deployOne(s, a, o, started, deadlineMs, token) {
     emit(o, s, a.app, 'manifest', `${a.version} from ${base.manifest}` +
         `${a.pinned ? ' (pinned to digests)' : ' (not pinned: run pelato build to deploy by digest)'}`);
     const watcher = watchApp(s.client, a.app, (st) => emit(o, s, a.app, 'status', describeStatus(st)), o.pollMs);
+    let lock;
     try {
         const { client } = s;
+        lock = await takeLock(s.handle.nc, client.lattice, a.app, {
+            // A handover that fails may roll back: two waits at most, and some slack for the requests.
+            holdMs: 2 * deadlineMs + 60_000,
+            deadline: Date.now() + deadlineMs,
+            onWait: (h) => emit(o, s, a.app, 'wait', `waiting: another deploy of ${a.app} runs (${h.holder})`),
+            onUnlocked: (why) => emit(o, s, a.app, 'wait', `deploys of ${a.app} are not serialised: no deploy lock on this lattice (${why})`),
+        });
         if (token) {
             base.token = await putToken(s, token);
             emit(o, s, a.app, 'put', `bearer token from ${token.env} ` +
@@ -22059,6 +28078,51 @@ async function deployOne(s, a, o, started, deadlineMs, token) {
         }
         let ackAt = external_node_perf_hooks_namespaceObject.performance.now();
         let trustFrom = Date.now();
+        const upgradeCtx = (deadline) => ({
+            app: a.app,
+            client,
+            lattice: s.lattice,
+            watcher,
+            deadline,
+            settleMs: o.handoverSettleMs ?? (0,common_settings/* setting */.Pe)(s.env, 'handoverSettle'),
+            upgradeSettleMs: o.upgradeSettleMs ?? 1000,
+            say: (text) => emit(o, s, a.app, 'deploy', text),
+            describe: (st) => waitingForHosts(st, a.manifest),
+        });
+        let handover;
+        // Fails the app after a handover stopped: back to `from`, its steps deleted, the reason kept.
+        const rolledBack = async (why) => {
+            const from = handover.from;
+            const ctx = upgradeCtx(Date.now() + deadlineMs);
+            const back = await rollBack(ctx, from);
+            await dropSteps(ctx, handover.phases.map((p) => p.version));
+            const message = back
+                ? `${why}; rolling back to ${from} failed too: ${back}`
+                : `${why}; rolled back: ${from} runs as before`;
+            emit(o, s, a.app, 'error', message);
+            return {
+                ...base,
+                action,
+                outcome: 'failed',
+                message: s.clean(message),
+                ...(back ? {} : { rolledBackTo: from }),
+                ackMs: ackAt - started,
+            };
+        };
+        if (action !== 'unchanged' && previouslyDeployed && previouslyDeployed !== a.version) {
+            const plan = await upgradePlan(s, a, previouslyDeployed, o);
+            if (plan.kind === 'handover') {
+                handover = plan;
+                base.upgrade = { from: plan.from, how: 'handover', steps: plan.phases.length + 1 };
+                const stopped = await runSteps(upgradeCtx(Date.now() + deadlineMs), plan);
+                if (stopped)
+                    return await rolledBack(stopped);
+            }
+            else {
+                base.upgrade = { from: previouslyDeployed, how: 'in-place', why: plan.reason };
+                emit(o, s, a.app, 'deploy', `upgrading in place: ${plan.reason}`);
+            }
+        }
         if (action !== 'unchanged') {
             const d = await client.deploy(a.app, a.version);
             if (d.result !== 'acknowledged')
@@ -22085,8 +28149,14 @@ async function deployOne(s, a, o, started, deadlineMs, token) {
         });
         const status = w.last?.status;
         const ms = external_node_perf_hooks_namespaceObject.performance.now() - started;
+        if (w.outcome === 'reached' && handover)
+            await dropSteps(upgradeCtx(Date.now() + deadlineMs), handover.phases.map((p) => p.version));
+        if (w.outcome !== 'reached' && handover)
+            return await rolledBack(w.outcome === 'timeout'
+                ? `${a.version} not deployed by the deadline; last status: ${describeStatus(status)}`
+                : `${a.version} ${describeStatus(status)}`);
         if (w.outcome === 'reached') {
-            emit(o, s, a.app, 'done', `${a.version} deployed`);
+            emit(o, s, a.app, 'done', `${a.version} deployed${handover ? ` (handover from ${handover.from})` : ''}`);
             return {
                 ...base,
                 action,
@@ -22121,7 +28191,19 @@ async function deployOne(s, a, o, started, deadlineMs, token) {
     }
     finally {
         watcher.stop();
+        await lock?.release();
     }
+}
+/** How `a` takes over from `from`, the version wadm runs: beside it (handover) or over it (in place). */
+async function upgradePlan(s, a, from, o) {
+    if (o.inPlace)
+        return { kind: 'in-place', reason: `${(0,common_settings/* flagName */.GI)('inPlace')} given` };
+    if (isHandoverVersion(from))
+        return { kind: 'in-place', reason: `an earlier handover stopped at step ${from}; finishing it in place` };
+    const stored = await s.client.get(a.app, from);
+    if (!stored.manifest)
+        return { kind: 'in-place', reason: `wadm returned no manifest for ${from}` };
+    return planHandover(a.app, stored.manifest, from, a.manifest, a.version);
 }
 /**
  * What a deploy waits for when wadm knows no host for a spread yet, in the manifest's terms: the labels
@@ -37182,7 +43264,7 @@ async function withStage(ctx, removing, fn) {
 const runDeploy = async (ctx) => {
     await generateFirst(ctx);
     return withStage(ctx, false, async (o, c, result, flush) => {
-        const res = await deployPlan(ctx.genDir, { ...o, replace: ctx.options.replace });
+        const res = await deployPlan(ctx.genDir, { ...o, replace: ctx.options.replace, inPlace: ctx.options.inPlace });
         result(res);
         flush();
         const sum = report_deploySummary(res);
@@ -39298,7 +45380,7 @@ const COMMANDS = {
     },
     deploy: {
         summary: 'put and deploy every app through wadm (generating first if needed); wait until each is deployed',
-        settings: [...LATTICE, 'registry', 'builtinProviders', 'timeout', 'replace', 'quiet'],
+        settings: [...LATTICE, 'registry', 'builtinProviders', 'timeout', 'replace', 'inPlace', 'quiet'],
         run: runDeploy,
     },
     remove: {
@@ -39309,7 +45391,7 @@ const COMMANDS = {
     status: { summary: 'show what wadm has for every app of DIR/gen', settings: [...LATTICE], run: runStatus },
     brush: {
         summary: 'the whole pipeline: gen, build, deploy, stopping at the first failing stage',
-        settings: [...PROJECT, 'noPush', ...BUILD, ...LATTICE, 'timeout', 'replace', 'quiet'],
+        settings: [...PROJECT, 'noPush', ...BUILD, ...LATTICE, 'timeout', 'replace', 'inPlace', 'quiet'],
         run: runBrush,
     },
 };
@@ -39750,6 +45832,18 @@ const SETTINGS = {
         help: 'how long to wait for each app, e.g. 90s, 2m',
     },
     replace: { type: 'boolean', flag: 'replace', help: 'overwrite a stored version whose manifest differs' },
+    inPlace: {
+        type: 'boolean',
+        flag: 'in-place',
+        env: ['PELATO_UPGRADE_IN_PLACE'],
+        help: 'upgrade the way wadm does, without a handover (quicker; drops what arrives while the new version starts)',
+    },
+    handoverSettle: {
+        type: 'duration',
+        env: ['PELATO_HANDOVER_SETTLE'],
+        default: '1s',
+        help: 'during a handover, how long providers get to act on a step (subscribe, drain) before the next',
+    },
     keepVersions: { type: 'boolean', flag: 'keep-versions', help: 'only undeploy, keep the stored versions' },
     connectTimeout: {
         type: 'duration',

@@ -52536,10 +52536,28 @@ function parseSpec(type, dir, text) {
 
 ;// CONCATENATED MODULE: ./src/generate/manifest.ts
 const HOST_TYPE_LABEL = 'host-type';
-/** Name of the component inside each app; the app name already makes it unique in the lattice. */
-const TASK = 'task';
+/**
+ * What makes a version's parts distinct: `v` and the version in lower-case letters, digits and dashes
+ * (`1.0.1` → `v1-0-1`). A handover deploy (src/deploy/handover.ts) runs two versions of an app side by side
+ * in one manifest under wadm 0.21.1, which keys components, links and configs by name: the task's
+ * component name and id, the provider → task link names and the configs wadm writes all carry it, so
+ * neither version's scalers touch the other's parts. The providers do not: both versions share them, and
+ * an unchanged provider keeps running through an upgrade.
+ */
+function versionKey(version) {
+    return `v${version
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '')}`;
+}
+/** Name of the task's component inside its app (the app name makes its id unique in the lattice). */
+function taskComponentName(version) {
+    return `task-${versionKey(version)}`;
+}
 function buildManifest(wf, task, plan) {
     const app = plan.app;
+    const key = versionKey(plan.version);
+    const TASK = taskComponentName(plan.version);
     const id = (part) => `${app}-${part}`;
     // every_host puts the component wherever its providers run (see Placement); spread spreads a total.
     const scaler = task.placement === 'spread' ? 'spreadscaler' : 'daemonscaler';
@@ -52548,7 +52566,7 @@ function buildManifest(wf, task, plan) {
     ];
     const components = [];
     for (const kind of plan.providers) {
-        const p = provider(kind, task, app);
+        const p = provider(kind, task, app, TASK, key);
         if (p.componentLink)
             componentTraits.push({ type: 'link', properties: p.componentLink });
         components.push({
@@ -52565,7 +52583,7 @@ function buildManifest(wf, task, plan) {
     const taskProps = { image: plan.image, id: id(TASK) };
     const configs = [];
     if (Object.keys(task.config).length)
-        configs.push({ name: id('config'), properties: sortedRecord(task.config) });
+        configs.push({ name: id(`config-${key}`), properties: sortedRecord(task.config) });
     // No properties: the token is put on the lattice by deploy, so the manifest only names it.
     if (task.http?.auth)
         configs.push({ name: httpAuthConfig(app) });
@@ -52599,7 +52617,8 @@ function spreads(targets) {
         return { name: t, requirements: { [HOST_TYPE_LABEL]: t }, weight };
     });
 }
-function provider(kind, task, app) {
+/** `target` is the task's component name, `key` its version key (link and config names). */
+function provider(kind, task, app, target, key) {
     switch (kind) {
         case 'messaging': {
             const parts = { name: 'messaging' };
@@ -52614,11 +52633,14 @@ function provider(kind, task, app) {
             }
             if (task.source_topic) {
                 parts.providerLink = {
+                    name: key,
                     namespace: 'wasmcloud',
                     package: 'messaging',
                     interfaces: ['handler'],
-                    target: { name: TASK },
-                    source: { config: [{ name: `${app}-subscription`, properties: { subscriptions: subscription(task, app) } }] },
+                    target: { name: target },
+                    source: {
+                        config: [{ name: `${app}-subscription-${key}`, properties: { subscriptions: subscription(task, app) } }],
+                    },
                 };
             }
             return parts;
@@ -52627,11 +52649,12 @@ function provider(kind, task, app) {
             return {
                 name: 'httpserver',
                 providerLink: {
+                    name: key,
                     namespace: 'wasi',
                     package: 'http',
                     interfaces: ['incoming-handler'],
-                    target: { name: TASK },
-                    source: { config: [{ name: `${app}-http`, properties: httpLinkProperties(task) }] },
+                    target: { name: target },
+                    source: { config: [{ name: `${app}-http-${key}`, properties: httpLinkProperties(task) }] },
                 },
             };
         case 'postgres':

@@ -69,6 +69,8 @@ export class Lattice {
   connect(): Promise<NatsConnection>;
   addHost(type: 'cloud' | 'edge', nc?: NatsConnection): Promise<Proc>;
   stopProc(name: string, signal?: NodeJS.Signals): Promise<void>;
+  /** Stops a process (default SIGKILL) and starts it again with the same arguments after `downMs`. */
+  restartProc(name: string, o?: { signal?: NodeJS.Signals; downMs?: number }): Promise<Proc>;
   save(): void;
   stop(): Promise<void>;
 }

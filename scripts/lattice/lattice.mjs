@@ -202,7 +202,10 @@ function launch(dir, name, bin, args, env = {}) {
   const child = spawn(bin, args, { stdio: ['ignore', fd, fd], detached: true, env: { ...process.env, ...env } });
   closeSync(fd);
   child.unref();
-  return new Proc(name, child, logFile);
+  const p = new Proc(name, child, logFile);
+  // What restartProc starts again.
+  p.launchSpec = { dir, bin, args, env };
+  return p;
 }
 
 /** Hosts that answer a control-interface ping: [{ id, labels, friendlyName }]. */
@@ -359,6 +362,46 @@ export class Lattice {
     await p.stop(signal);
     this.procs.delete(name);
     this.save();
+  }
+
+  /**
+   * Stops one process (SIGKILL: a crash) and starts it again with the same arguments after `downMs`, as
+   * a supervisor would: for wadm or the NATS hub restarting under a deploy. Resolves once it runs again
+   * (the hub: when it answers /healthz with JetStream; wadm: when its API answers).
+   */
+  async restartProc(name, { signal = 'SIGKILL', downMs = 1000 } = {}) {
+    const p = this.procs.get(name);
+    if (!p?.launchSpec) throw new Error(`lattice: no restartable process named ${name}`);
+    await p.stop(signal);
+    await sleep(downMs);
+    const { dir, bin, args, env } = p.launchSpec;
+    const q = launch(dir, name, bin, args, env);
+    this.procs.set(name, q);
+    this.save();
+    if (name === 'nats-hub')
+      await until(
+        'nats hub with JetStream',
+        () => httpOk(`http://127.0.0.1:${this.ports.monitor}/healthz?js-enabled-only=true`),
+        30000,
+        q.logFile,
+      );
+    if (name === 'wadm') {
+      const nc = await this.connect();
+      try {
+        await until(
+          'wadm',
+          async () => {
+            const m = await nc.request(`wadm.api.${this.lattice}.model.get`, new Uint8Array(), { timeout: 1000 });
+            return m.data.length > 0;
+          },
+          60000,
+          q.logFile,
+        );
+      } finally {
+        await nc.close();
+      }
+    }
+    return q;
   }
 
   save() {

@@ -112,7 +112,9 @@ export async function openNats(settings: NatsSettings, opts: ConnectOptions = {}
       servers: settings.servers,
       name: opts.name ?? 'pelato',
       timeout: opts.handshakeMs ?? 5000,
-      maxReconnectAttempts: 10,
+      // A deploy outlives a NATS server restarting under it (about 30 s of attempts): wadm and the hosts
+      // reconnect too, and a handover step in flight goes on (src/deploy/upgrade.ts retries).
+      maxReconnectAttempts: 60,
       reconnectTimeWait: 500,
       ...authOptions(settings, creds?.file),
     };
