@@ -107,7 +107,8 @@ describe('handover plan', () => {
 
   test('an HTTP producer behind a provider that shares its address: N keeps serving until it is unlinked', async () => {
     const providers =
-      'providers:\n  http: localhost:5000/providers/http-server:0.27.1\n  messaging: wasmcloud+builtin://messaging-nats\n';
+      'providers:\n  http: localhost:5000/providers/http-server:0.27.1\n' +
+      '  messaging: wasmcloud+builtin://messaging-nats\n';
     const plan = handover(
       planHandover(
         'upper',

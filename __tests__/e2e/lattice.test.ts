@@ -246,7 +246,8 @@ describe('a real lattice on loopback', () => {
     expect(r.actionResult!.out).toMatch(/hello-shout[^\n]*handover from 1\.0\.0/);
     report.push(
       `upgrade (shout 1.0.0 → 1.0.1 at 50 msg/s, handover): sent ${r.sent}, lost ${r.lost}, duplicated ` +
-        `${r.duplicated}, longest gap ${r.interruptionMs.toFixed(0)} ms, deploy took ${(r.actionMs! / 1000).toFixed(1)} s`,
+        `${r.duplicated}, longest gap ${r.interruptionMs.toFixed(0)} ms, ` +
+        `deploy took ${(r.actionMs! / 1000).toFixed(1)} s`,
     );
     expect(r.lostSeqs).toEqual([]);
     expect(r.duplicated).toBe(0);

@@ -27542,7 +27542,8 @@ function planHandover(app, current, from, next, to) {
                 if (sameKey(linkKey(p, a, curTasks), linkKey(p, b, nxtTasks)))
                     return {
                         kind: 'in-place',
-                        reason: `both versions link provider ${name} to their component under the link name ${b.properties.name ?? 'default'}`,
+                        reason: `both versions link provider ${name} to their component ` +
+                            `under the link name ${b.properties.name ?? 'default'}`,
                     };
         providers.push({
             provider: p,

@@ -177,7 +177,9 @@ export function planHandover(app: string, current: Obj, from: string, next: Obj,
         if (sameKey(linkKey(p, a, curTasks), linkKey(p, b, nxtTasks)))
           return {
             kind: 'in-place',
-            reason: `both versions link provider ${name} to their component under the link name ${b.properties.name ?? 'default'}`,
+            reason:
+              `both versions link provider ${name} to their component ` +
+              `under the link name ${b.properties.name ?? 'default'}`,
           };
     providers.push({
       provider: p,
