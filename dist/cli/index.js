@@ -27595,7 +27595,31 @@ function planHandover(app, current, from, next, to) {
         linksAbsent: curKeys,
         warm: [],
     });
-    return { kind: 'handover', from, to, phases, retired: curTasks.map((c) => idOf(app, c)) };
+    return { kind: 'handover', from, to, phases, retired: curTasks.map((c) => idOf(app, c)), fromManifest: current };
+}
+/** The name wadm stores a manifest's config under: `{app}-{name}`, each lower-cased, other than [a-z0-9] → `_`. */
+function wadmConfigName(app, name) {
+    const part = (x) => x.toLowerCase().replace(/[^a-z0-9]/g, '_');
+    return `${part(app)}-${part(name)}`;
+}
+/**
+ * The configs a manifest's links carry (with their contents), under the names wadm stores them. wadm 0.21.1
+ * puts a link only after its configs exist, and then only on the next event about its source or target (a
+ * component scaling, a provider's health); when both already run, as in a handover, nothing comes and the
+ * link waits forever ("Putting link definition between …"). Put beforehand, the configs are found at once and
+ * the link is put in the same reconcile.
+ */
+function linkConfigs(app, manifest) {
+    const out = new Map();
+    for (const c of componentsOf(manifest))
+        for (const t of c.traits ?? []) {
+            if (t.type !== 'link')
+                continue;
+            for (const cfg of [...(t.properties.source?.config ?? []), ...(t.properties.target?.config ?? [])])
+                if (typeof cfg.name === 'string' && cfg.properties && typeof cfg.properties === 'object')
+                    out.set(wadmConfigName(app, cfg.name), Object.fromEntries(Object.entries(cfg.properties).map(([k, v]) => [k, String(v)])));
+        }
+    return [...out].map(([name, values]) => ({ name, values }));
 }
 
 ;// CONCATENATED MODULE: ./src/generate/wadmChecks.ts
@@ -27669,6 +27693,7 @@ function wadmProblems(manifest) {
 
 
 
+
 /** Failures worth another try within the deadline: wadm or NATS restarting, a busy wadm. */
 const TRANSIENT = new Set(['wadm-absent', 'wadm-timeout', 'nats-closed']);
 const upgrade_sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -27707,8 +27732,21 @@ async function putStep(ctx, p) {
 function sameExceptHash(a, b) {
     return planFiles_canonicalJson(a) === planFiles_canonicalJson(b);
 }
-/** Deploys `version` and waits for wadm's `deployed`; wadm's reason when it ends otherwise. */
-async function deployAndWait(ctx, version) {
+/** Puts the configs `manifest`'s links need where they are missing or differ (see linkConfigs). */
+async function putLinkConfigs(ctx, manifest) {
+    for (const { name, values } of linkConfigs(ctx.app, manifest)) {
+        const have = await retrying(ctx, `reading config ${name}`, () => ctx.config.get(name));
+        if (have && planFiles_canonicalJson(have) === planFiles_canonicalJson(values))
+            continue;
+        await retrying(ctx, `storing config ${name}`, () => ctx.config.put(name, values));
+    }
+}
+/**
+ * Deploys `version` (whose manifest is `manifest`) and waits for wadm's `deployed`; wadm's reason when it
+ * ends otherwise.
+ */
+async function deployAndWait(ctx, version, manifest) {
+    await putLinkConfigs(ctx, manifest);
     const d = await retrying(ctx, `deploying ${version}`, () => ctx.client.deploy(ctx.app, version));
     if (d.result !== 'acknowledged')
         return `wadm refused to deploy ${version}: ${d.message || d.result}`;
@@ -27761,7 +27799,7 @@ async function runSteps(ctx, plan) {
     for (const p of plan.phases) {
         ctx.say(`handover ${p.version}: ${p.what}`);
         await putStep(ctx, p);
-        const failed = await deployAndWait(ctx, p.version);
+        const failed = await deployAndWait(ctx, p.version, p.manifest);
         if (failed)
             return failed;
         let pending;
@@ -27788,20 +27826,26 @@ async function runSteps(ctx, plan) {
     }
     return undefined;
 }
-/** Back to `from` (the version that ran before); its parts never stopped, so this only removes the new ones. */
-async function rollBack(ctx, from) {
-    ctx.say(`rolling back to ${from}`);
-    return deployAndWait(ctx, from);
+/** Back to the version that ran before; its component never stopped, so this only removes the new parts. */
+async function rollBack(ctx, plan) {
+    ctx.say(`rolling back to ${plan.from}`);
+    return deployAndWait(ctx, plan.from, plan.fromManifest);
 }
-/** Deletes the stored step versions; they only ever matter while a handover runs. */
+/**
+ * Deletes the stored step versions; they only ever matter while a handover runs. Only those that exist:
+ * wadm 0.21.1 answers the delete of a version it does not have with an undeploy of the whole app.
+ */
 async function dropSteps(ctx, versions) {
-    for (const v of versions) {
-        try {
+    try {
+        const stored = new Set((await ctx.client.versions(ctx.app)).filter((v) => !v.deployed).map((v) => v.version));
+        for (const v of versions) {
+            if (!stored.has(v))
+                continue;
             await retrying(ctx, 'deleting a handover step', () => ctx.client.delete(ctx.app, v));
         }
-        catch {
-            // Left stored, harmless: the next handover to the same version replaces it.
-        }
+    }
+    catch {
+        // Left stored, harmless: the next handover to the same version replaces them.
     }
 }
 
@@ -28083,6 +28127,7 @@ async function deployOne(s, a, o, started, deadlineMs, token) {
             app: a.app,
             client,
             lattice: s.lattice,
+            config: s.config,
             watcher,
             deadline,
             settleMs: o.handoverSettleMs ?? (0,common_settings/* setting */.Pe)(s.env, 'handoverSettle'),
@@ -28095,7 +28140,7 @@ async function deployOne(s, a, o, started, deadlineMs, token) {
         const rolledBack = async (why) => {
             const from = handover.from;
             const ctx = upgradeCtx(Date.now() + deadlineMs);
-            const back = await rollBack(ctx, from);
+            const back = await rollBack(ctx, handover);
             await dropSteps(ctx, handover.phases.map((p) => p.version));
             const message = back
                 ? `${why}; rolling back to ${from} failed too: ${back}`

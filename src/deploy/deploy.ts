@@ -323,6 +323,7 @@ async function deployOne(
       app: a.app,
       client,
       lattice: s.lattice,
+      config: s.config,
       watcher,
       deadline,
       settleMs: o.handoverSettleMs ?? setting(s.env, 'handoverSettle'),
@@ -335,7 +336,7 @@ async function deployOne(
     const rolledBack = async (why: string): Promise<AppDeployResult> => {
       const from = handover!.from;
       const ctx = upgradeCtx(Date.now() + deadlineMs);
-      const back = await rollBack(ctx, from);
+      const back = await rollBack(ctx, handover!);
       await dropSteps(
         ctx,
         handover!.phases.map((p) => p.version),

@@ -48,7 +48,7 @@ export interface LinkKey {
 }
 
 export type HandoverPlan =
-  | { kind: 'handover'; from: string; to: string; phases: Phase[]; retired: string[] }
+  | { kind: 'handover'; from: string; to: string; phases: Phase[]; retired: string[]; fromManifest: Obj }
   /** The versions cannot run side by side; the reason says why, and the upgrade is wadm's in-place one. */
   | { kind: 'in-place'; reason: string };
 
@@ -236,5 +236,33 @@ export function planHandover(app: string, current: Obj, from: string, next: Obj,
     linksAbsent: curKeys,
     warm: [],
   });
-  return { kind: 'handover', from, to, phases, retired: curTasks.map((c) => idOf(app, c)) };
+  return { kind: 'handover', from, to, phases, retired: curTasks.map((c) => idOf(app, c)), fromManifest: current };
+}
+
+/** The name wadm stores a manifest's config under: `{app}-{name}`, each lower-cased, other than [a-z0-9] → `_`. */
+export function wadmConfigName(app: string, name: string): string {
+  const part = (x: string) => x.toLowerCase().replace(/[^a-z0-9]/g, '_');
+  return `${part(app)}-${part(name)}`;
+}
+
+/**
+ * The configs a manifest's links carry (with their contents), under the names wadm stores them. wadm 0.21.1
+ * puts a link only after its configs exist, and then only on the next event about its source or target (a
+ * component scaling, a provider's health); when both already run, as in a handover, nothing comes and the
+ * link waits forever ("Putting link definition between …"). Put beforehand, the configs are found at once and
+ * the link is put in the same reconcile.
+ */
+export function linkConfigs(app: string, manifest: Obj): { name: string; values: Record<string, string> }[] {
+  const out = new Map<string, Record<string, string>>();
+  for (const c of componentsOf(manifest))
+    for (const t of c.traits ?? []) {
+      if (t.type !== 'link') continue;
+      for (const cfg of [...(t.properties.source?.config ?? []), ...(t.properties.target?.config ?? [])])
+        if (typeof cfg.name === 'string' && cfg.properties && typeof cfg.properties === 'object')
+          out.set(
+            wadmConfigName(app, cfg.name),
+            Object.fromEntries(Object.entries(cfg.properties as Obj).map(([k, v]) => [k, String(v)])),
+          );
+    }
+  return [...out].map(([name, values]) => ({ name, values }));
 }

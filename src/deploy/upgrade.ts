@@ -6,7 +6,8 @@
  * handed). A step that does not get there by the deadline rolls the app back to the version that ran.
  */
 import { PelatoError, type ErrorKind } from '../common/diagnostics.js';
-import type { HandoverPlan, LinkKey, Phase } from './handover.js';
+import { linkConfigs, type HandoverPlan, type LinkKey, type Phase } from './handover.js';
+import type { ConfigClient } from './configClient.js';
 import type { LatticeClient } from './latticeClient.js';
 import type { StatusWatcher } from './watch.js';
 import type { WadmClient } from './wadmClient.js';
@@ -17,6 +18,8 @@ export interface UpgradeContext {
   app: string;
   client: WadmClient;
   lattice: LatticeClient;
+  /** Named config on the lattice: the links' configs are put before each step (see linkConfigs). */
+  config: ConfigClient;
   watcher: StatusWatcher;
   deadline: number;
   /** After a step's links are in place (or gone), how long providers get to act on it. */
@@ -71,8 +74,25 @@ function sameExceptHash(a: unknown, b: unknown): boolean {
   return canonicalJson(a) === canonicalJson(b);
 }
 
-/** Deploys `version` and waits for wadm's `deployed`; wadm's reason when it ends otherwise. */
-export async function deployAndWait(ctx: UpgradeContext, version: string): Promise<string | undefined> {
+/** Puts the configs `manifest`'s links need where they are missing or differ (see linkConfigs). */
+export async function putLinkConfigs(ctx: UpgradeContext, manifest: Record<string, unknown>): Promise<void> {
+  for (const { name, values } of linkConfigs(ctx.app, manifest)) {
+    const have = await retrying(ctx, `reading config ${name}`, () => ctx.config.get(name));
+    if (have && canonicalJson(have) === canonicalJson(values)) continue;
+    await retrying(ctx, `storing config ${name}`, () => ctx.config.put(name, values));
+  }
+}
+
+/**
+ * Deploys `version` (whose manifest is `manifest`) and waits for wadm's `deployed`; wadm's reason when it
+ * ends otherwise.
+ */
+export async function deployAndWait(
+  ctx: UpgradeContext,
+  version: string,
+  manifest: Record<string, unknown>,
+): Promise<string | undefined> {
+  await putLinkConfigs(ctx, manifest);
   const d = await retrying(ctx, `deploying ${version}`, () => ctx.client.deploy(ctx.app, version));
   if (d.result !== 'acknowledged') return `wadm refused to deploy ${version}: ${d.message || d.result}`;
   const trustFrom = Date.now() + ctx.upgradeSettleMs;
@@ -126,7 +146,7 @@ export async function runSteps(
   for (const p of plan.phases) {
     ctx.say(`handover ${p.version}: ${p.what}`);
     await putStep(ctx, p);
-    const failed = await deployAndWait(ctx, p.version);
+    const failed = await deployAndWait(ctx, p.version, p.manifest);
     if (failed) return failed;
     let pending: string | undefined;
     let told: string | undefined;
@@ -148,19 +168,27 @@ export async function runSteps(
   return undefined;
 }
 
-/** Back to `from` (the version that ran before); its parts never stopped, so this only removes the new ones. */
-export async function rollBack(ctx: UpgradeContext, from: string): Promise<string | undefined> {
-  ctx.say(`rolling back to ${from}`);
-  return deployAndWait(ctx, from);
+/** Back to the version that ran before; its component never stopped, so this only removes the new parts. */
+export async function rollBack(
+  ctx: UpgradeContext,
+  plan: Extract<HandoverPlan, { kind: 'handover' }>,
+): Promise<string | undefined> {
+  ctx.say(`rolling back to ${plan.from}`);
+  return deployAndWait(ctx, plan.from, plan.fromManifest);
 }
 
-/** Deletes the stored step versions; they only ever matter while a handover runs. */
+/**
+ * Deletes the stored step versions; they only ever matter while a handover runs. Only those that exist:
+ * wadm 0.21.1 answers the delete of a version it does not have with an undeploy of the whole app.
+ */
 export async function dropSteps(ctx: UpgradeContext, versions: string[]): Promise<void> {
-  for (const v of versions) {
-    try {
+  try {
+    const stored = new Set((await ctx.client.versions(ctx.app)).filter((v) => !v.deployed).map((v) => v.version));
+    for (const v of versions) {
+      if (!stored.has(v)) continue;
       await retrying(ctx, 'deleting a handover step', () => ctx.client.delete(ctx.app, v));
-    } catch {
-      // Left stored, harmless: the next handover to the same version replaces it.
     }
+  } catch {
+    // Left stored, harmless: the next handover to the same version replaces them.
   }
 }
