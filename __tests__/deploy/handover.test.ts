@@ -61,6 +61,19 @@ const tasks = (p: Phase) =>
     .filter((c) => c.type === 'component')
     .map((c) => c.name);
 
+/** The plan of an HTTP producer's upgrade 1.0.0 → 1.1.0 with these providers. */
+async function httpHandover(providers: string) {
+  return handover(
+    planHandover(
+      'upper',
+      await manifest('1.0.0', HTTP, providers),
+      '1.0.0',
+      await manifest('1.1.0', HTTP, providers),
+      '1.1.0',
+    ),
+  );
+}
+
 function handover(plan: HandoverPlan) {
   if (plan.kind !== 'handover') throw new Error(`in place: ${plan.reason}`);
   return plan;
@@ -109,15 +122,7 @@ describe('handover plan', () => {
     const providers =
       'providers:\n  http: localhost:5000/providers/http-server:0.27.1\n' +
       '  messaging: wasmcloud+builtin://messaging-nats\n';
-    const plan = handover(
-      planHandover(
-        'upper',
-        await manifest('1.0.0', HTTP, providers),
-        '1.0.0',
-        await manifest('1.1.0', HTTP, providers),
-        '1.1.0',
-      ),
-    );
+    const plan = await httpHandover(providers);
     expect(plan.phases.map(links).map((l) => l.httpserver)).toEqual([
       ['task-v1-0-0'],
       ['task-v1-0-0', 'task-v1-1-0'],
@@ -128,15 +133,7 @@ describe('handover plan', () => {
   test("the hosts' builtin http-server binds a socket per link: no step links both versions", async () => {
     const providers =
       'providers:\n  http: wasmcloud+builtin://http-server\n  messaging: wasmcloud+builtin://messaging-nats\n';
-    const plan = handover(
-      planHandover(
-        'upper',
-        await manifest('1.0.0', HTTP, providers),
-        '1.0.0',
-        await manifest('1.1.0', HTTP, providers),
-        '1.1.0',
-      ),
-    );
+    const plan = await httpHandover(providers);
     // No provider → task link except the HTTP one: step 2 would link nothing new, so there is none.
     expect(plan.phases.map((p) => p.version)).toEqual(['1.1.0~handover.1', '1.1.0~handover.3']);
     expect(plan.phases.map(links).map((l) => l.httpserver)).toEqual([['task-v1-0-0'], []]);
