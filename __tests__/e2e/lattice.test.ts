@@ -126,6 +126,70 @@ afterAll(async () => {
   cleanupProjects();
 });
 
+/** Sets shout's version and what it appends, then generates (and builds, unless `build` is false). */
+async function shoutVersion(version: string, suffix: string, build = true) {
+  const wf = path.join(dir, 'workflow.yaml');
+  writeFileSync(
+    wf,
+    readFileSync(wf, 'utf8').replace(/(component_name: hello-shout\n\s+version: )[^\n]+/, `$1${version}`),
+  );
+  writeFileSync(
+    path.join(dir, 'tasks', 'shout.js'),
+    `export function execTask(arg) {\n  return \`\${arg.toUpperCase()} ${suffix}\`;\n}\n`,
+  );
+  expect((await run('gen', dir)).code).toBe(0);
+  if (build) expect((await run('build', dir)).code).toBe(0);
+}
+
+/** The one version of shout the hosts run at the end, both hosts alike, and what it answers. */
+async function onlyVersion(key: string, answer: string) {
+  const ids = await waitFor(
+    `only hello-shout-task-${key} running`,
+    async () => {
+      const v = await runningVersions('hello-shout');
+      return v.length === 1 ? v : undefined;
+    },
+    120_000,
+  );
+  expect(ids).toEqual([`hello-shout-task-${key}`]);
+  expect((await placement(true)).get(ids[0]!)).toEqual(['cloud', 'edge']);
+  const out = await firstThrough(nc, 'hello.greetings', 'hello.loud', 'probe', (t) => t.startsWith('PROBE'));
+  expect(out).toBe(`PROBE ${answer}`);
+  // No handover step is left stored: wadm lists the releases only.
+  const versions = JSON.parse(
+    new TextDecoder().decode(
+      (await nc.request(`wadm.api.${lattice.lattice}.model.versions.hello-shout`, '', { timeout: 5000 })).data,
+    ),
+  ) as { versions: { version: string }[] };
+  expect(versions.versions.map((v) => v.version).filter((v) => v.includes('~handover'))).toEqual([]);
+}
+
+/**
+ * Upgrades shout to `version` and restarts `proc` (SIGKILL, then up again after `downMs`) once a handover
+ * step is deployed (wadm's own record says so); the deploy must go on and end with that version alone.
+ */
+async function restartMidHandover(proc: 'wadm' | 'nats-hub', downMs: number, version: string, suffix: string) {
+  await shoutVersion(version, suffix);
+  const deploy = run('deploy', dir);
+  await waitFor(
+    'a handover step deployed',
+    async () => {
+      const m = await nc.request(`wadm.api.${lattice.lattice}.model.versions.hello-shout`, '', { timeout: 2000 });
+      const v = JSON.parse(new TextDecoder().decode(m.data)) as {
+        versions: { version: string; deployed: boolean }[];
+      };
+      return v.versions.some((x) => x.deployed && x.version.includes('~handover')) ? true : undefined;
+    },
+    120_000,
+  );
+  await lattice.restartProc(proc, { downMs });
+  const r = await deploy;
+  report.push(`${proc} restart mid-handover: exit ${r.code}${r.err ? `, ${r.err.split('\n')[0]}` : ''}`);
+  expect(r.err).toBe('');
+  expect(r.code).toBe(0);
+  await onlyVersion(`v${version.replace(/\./g, '-')}`, suffix);
+}
+
 describe('a real lattice on loopback', () => {
   test('pelato brush builds, publishes and deploys the hello example until every app is deployed', async () => {
     const t0 = Date.now();
@@ -193,44 +257,6 @@ describe('a real lattice on loopback', () => {
     );
   }, 300_000);
 
-  /** Sets shout's version and what it appends, then generates (and builds, unless `build` is false). */
-  async function shoutVersion(version: string, suffix: string, build = true) {
-    const wf = path.join(dir, 'workflow.yaml');
-    writeFileSync(
-      wf,
-      readFileSync(wf, 'utf8').replace(/(component_name: hello-shout\n\s+version: )[^\n]+/, `$1${version}`),
-    );
-    writeFileSync(
-      path.join(dir, 'tasks', 'shout.js'),
-      `export function execTask(arg) {\n  return \`\${arg.toUpperCase()} ${suffix}\`;\n}\n`,
-    );
-    expect((await run('gen', dir)).code).toBe(0);
-    if (build) expect((await run('build', dir)).code).toBe(0);
-  }
-
-  /** The one version of shout the hosts run at the end, both hosts alike, and what it answers. */
-  async function onlyVersion(key: string, answer: string) {
-    const ids = await waitFor(
-      `only hello-shout-task-${key} running`,
-      async () => {
-        const v = await runningVersions('hello-shout');
-        return v.length === 1 ? v : undefined;
-      },
-      120_000,
-    );
-    expect(ids).toEqual([`hello-shout-task-${key}`]);
-    expect((await placement(true)).get(ids[0]!)).toEqual(['cloud', 'edge']);
-    const out = await firstThrough(nc, 'hello.greetings', 'hello.loud', 'probe', (t) => t.startsWith('PROBE'));
-    expect(out).toBe(`PROBE ${answer}`);
-    // No handover step is left stored: wadm lists the releases only.
-    const versions = JSON.parse(
-      new TextDecoder().decode(
-        (await nc.request(`wadm.api.${lattice.lattice}.model.versions.hello-shout`, '', { timeout: 5000 })).data,
-      ),
-    ) as { versions: { version: string }[] };
-    expect(versions.versions.map((v) => v.version).filter((v) => v.includes('~handover'))).toEqual([]);
-  }
-
   test('upgrade 1.0.0 → 1.0.1 under traffic: a handover, nothing lost or doubled, one version left', async () => {
     await shoutVersion('1.0.1', 'v2');
     const r = await streamThrough(nc, {
@@ -263,44 +289,6 @@ describe('a real lattice on loopback', () => {
     report.push(`upgrade to a missing image: ${r.err.split('\n')[0]}`);
     await onlyVersion('v1-0-1', 'v2');
   }, 300_000);
-
-  /**
-   * Upgrades shout to `version` and restarts `proc` (SIGKILL, then up again after `downMs`) once a handover
-   * step is deployed (wadm's own record says so); the deploy must go on and end with that version alone.
-   */
-  async function restartMidHandover(proc: 'wadm' | 'nats-hub', downMs: number, version: string, suffix: string) {
-    await shoutVersion(version, suffix);
-    const deploy = run('deploy', dir);
-    await waitFor(
-      'a handover step deployed',
-      async () => {
-        const m = await nc.request(`wadm.api.${lattice.lattice}.model.versions.hello-shout`, '', { timeout: 2000 });
-        const v = JSON.parse(new TextDecoder().decode(m.data)) as {
-          versions: { version: string; deployed: boolean }[];
-        };
-        return v.versions.some((x) => x.deployed && x.version.includes('~handover')) ? true : undefined;
-      },
-      120_000,
-    );
-    await lattice.restartProc(proc, { downMs });
-    const r = await deploy;
-    report.push(`${proc} restart mid-handover: exit ${r.code}${r.err ? `, ${r.err.split('\n')[0]}` : ''}`);
-    expect(r.err).toBe('');
-    expect(r.code).toBe(0);
-    await onlyVersion(`v${version.replace(/\./g, '-')}`, suffix);
-  }
-
-  test(
-    'wadm restarting mid-handover: the deploy goes on and one complete version runs',
-    () => restartMidHandover('wadm', 2000, '1.0.3', 'v4'),
-    300_000,
-  );
-
-  test(
-    'the NATS hub restarting mid-handover: the deploy goes on and one complete version runs',
-    () => restartMidHandover('nats-hub', 1000, '1.0.4', 'v5'),
-    300_000,
-  );
 
   test('two deploys of one upgrade racing: one waits for the other, both end well, one version runs', async () => {
     await shoutVersion('1.0.5', 'v6');
@@ -487,3 +475,29 @@ describe('the temperature example on the same lattice', () => {
 
 // Auth, limits, rotation and TLS of the HTTP producer (issue 17), on this same lattice.
 httpDoorTests(() => ({ lattice, nc, env }), report);
+
+/**
+ * Last in this file: a NATS hub restart leaves the loopback lattice unfit for the tests that follow (seen in CI:
+ * later HTTP requests got "other side closed" and messages went unanswered), so the restarts run after all of
+ * them, on the hello example deployed again.
+ */
+describe('restarts mid-handover (last: they leave the lattice unfit for more)', () => {
+  test('the hello example deployed again', async () => {
+    await shoutVersion('1.0.6', 'v7');
+    const r = await run('deploy', dir);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+  }, 300_000);
+
+  test(
+    'wadm restarting mid-handover: the deploy goes on and one complete version runs',
+    () => restartMidHandover('wadm', 2000, '1.0.7', 'v8'),
+    300_000,
+  );
+
+  test(
+    'the NATS hub restarting mid-handover: the deploy goes on and one complete version runs',
+    () => restartMidHandover('nats-hub', 1000, '1.0.8', 'v9'),
+    300_000,
+  );
+});
