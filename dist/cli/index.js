@@ -27721,16 +27721,13 @@ async function putStep(ctx, p) {
         throw new diagnostics/* PelatoError */.K7(`handover step ${p.version} of ${ctx.app} is not a valid manifest: ${problems.join('; ')}`);
     const stored = await retrying(ctx, 'storing a handover step', () => ctx.client.get(ctx.app, p.version));
     if (stored.manifest) {
-        if (sameExceptHash(stored.manifest, p.manifest))
+        if (planFiles_canonicalJson(stored.manifest) === planFiles_canonicalJson(p.manifest))
             return;
         await retrying(ctx, 'replacing a handover step', () => ctx.client.delete(ctx.app, p.version));
     }
     const r = await retrying(ctx, 'storing a handover step', () => ctx.client.put(p.manifest));
     if (r.result === 'error')
         throw new diagnostics/* PelatoError */.K7(`wadm refused handover step ${p.version} of ${ctx.app}: ${r.message}`, undefined, 'wadm-rejected');
-}
-function sameExceptHash(a, b) {
-    return planFiles_canonicalJson(a) === planFiles_canonicalJson(b);
 }
 /** Puts the configs `manifest`'s links need where they are missing or differ (see linkConfigs). */
 async function putLinkConfigs(ctx, manifest) {

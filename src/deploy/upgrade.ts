@@ -58,7 +58,7 @@ async function putStep(ctx: UpgradeContext, p: Phase): Promise<void> {
     throw new PelatoError(`handover step ${p.version} of ${ctx.app} is not a valid manifest: ${problems.join('; ')}`);
   const stored = await retrying(ctx, 'storing a handover step', () => ctx.client.get(ctx.app, p.version));
   if (stored.manifest) {
-    if (sameExceptHash(stored.manifest, p.manifest)) return;
+    if (canonicalJson(stored.manifest) === canonicalJson(p.manifest)) return;
     await retrying(ctx, 'replacing a handover step', () => ctx.client.delete(ctx.app, p.version));
   }
   const r = await retrying(ctx, 'storing a handover step', () => ctx.client.put(p.manifest));
@@ -68,10 +68,6 @@ async function putStep(ctx: UpgradeContext, p: Phase): Promise<void> {
       undefined,
       'wadm-rejected',
     );
-}
-
-function sameExceptHash(a: unknown, b: unknown): boolean {
-  return canonicalJson(a) === canonicalJson(b);
 }
 
 /** Puts the configs `manifest`'s links need where they are missing or differ (see linkConfigs). */
